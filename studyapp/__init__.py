@@ -1,0 +1,65 @@
+"""studyapp: spaced-repetition study of knowledge maps, scheduled with FSRS."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from studyapp.clock import SystemClock
+from studyapp.config import database_url_from_environment, secret_key_from_environment
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def _templates_folder() -> str:
+    package = Path(__file__).resolve().parent
+    for candidate in (package.parent / "templates", package / "templates"):
+        if candidate.is_dir():
+            return str(candidate)
+    raise RuntimeError("studyapp's templates folder is missing")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The application factory (``gunicorn 'studyapp:create_app()'``).
+
+    Configuration comes from the environment (see studyapp.config); tests pass
+    ``test_config`` to override any key, e.g. ``DATABASE_URL`` or ``CLOCK``.
+    """
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=_templates_folder(),
+    )
+    test_config = dict(test_config or {})
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        DATABASE_URL=test_config.pop("DATABASE_URL", None)
+        or database_url_from_environment(app.instance_path),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        FSRS_ENABLE_FUZZING=True,
+        CLOCK=SystemClock(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key_from_environment(
+            app.instance_path, debug=app.debug
+        )
+
+    from studyapp.web import runtime
+
+    runtime.init_app(app)
+
+    from studyapp.api import api_blueprint
+    from studyapp.web import auth, decks, settings, study
+
+    app.register_blueprint(auth.blueprint)
+    app.register_blueprint(decks.blueprint)
+    app.register_blueprint(study.blueprint)
+    app.register_blueprint(settings.blueprint)
+    app.register_blueprint(api_blueprint)
+    return app

@@ -1,0 +1,87 @@
+"""Engine, sessions and the UTC column type.
+
+One engine per application; one session per request (or CLI command), closed
+when the request ends. Writes that matter go through :func:`transaction`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+
+from studyapp.clock import as_utc
+
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A moment stored in UTC and always read back with ``tzinfo=timezone.utc``.
+
+    SQLite hands datetimes back naive and PostgreSQL hands them back in the
+    session's zone; fsrs accepts neither, so the conversion happens here, once.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column; use studyapp.clock")
+        moment = as_utc(value)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+
+def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(database_url: str, **engine_options: Any) -> Engine:
+    """An engine for ``database_url``; SQLite gets WAL, a busy timeout and foreign keys."""
+    if database_url.startswith("postgresql://"):
+        # psycopg 3 is the supported driver; plain URLs would ask for psycopg2.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    if database_url.startswith("sqlite"):
+        options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
+        if ":memory:" not in database_url and database_url not in ("sqlite://", "sqlite:///"):
+            # A file database gains nothing from pooling and NullPool avoids
+            # sharing one sqlite3 connection between threads.
+            options["poolclass"] = NullPool
+        options.update(engine_options)
+        engine = create_engine(database_url, **options)
+        event.listen(engine, "connect", _configure_sqlite_connection)
+        return engine
+    engine_options.setdefault("pool_pre_ping", True)
+    return create_engine(database_url, **engine_options)
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(session: Session) -> Iterator[Session]:
+    """Commit everything done inside the block, or nothing if it raises."""
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise

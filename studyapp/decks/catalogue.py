@@ -1,0 +1,231 @@
+"""Reading decks back for one user: which they may see, their counts, their tree, one card.
+
+Every function takes the user's id and only returns what that user may see:
+public decks and the user's own private decks. A deck or card outside that
+set is reported as not found, never as forbidden, so ids of other users'
+decks leak nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, aliased
+
+from studyapp.card_faces import CardFaces, make_faces
+from studyapp.models import CARD_KIND_ORDER, Card, CardState, Concept, Deck
+from studyapp.scheduling.memory import SchedulerSettings, retrievability
+from studyapp.scheduling.queue import visible_deck_clause
+
+
+class NotFound(LookupError):
+    """The thing does not exist, or the user may not see it."""
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    id: int
+    key: str
+    title: str
+    description: str
+    concept_count: int
+    card_count: int
+    is_public: bool
+    owner_id: int | None
+    updated_at: datetime
+
+
+def _live_counts():
+    concept_count = func.count(func.distinct(Concept.id))
+    card_count = func.count(Card.id)
+    return concept_count, card_count
+
+
+def _summaries(session: Session, query) -> list[DeckSummary]:
+    concept_count, card_count = _live_counts()
+    rows = session.execute(
+        query.add_columns(concept_count, card_count)
+        .outerjoin(Concept, (Concept.deck_id == Deck.id) & Concept.retired_at.is_(None))
+        .outerjoin(Card, Card.concept_id == Concept.id)
+        .group_by(Deck.id)
+        .order_by(func.lower(Deck.title), Deck.id)
+    ).all()
+    return [
+        DeckSummary(
+            id=deck.id,
+            key=deck.key,
+            title=deck.title,
+            description=deck.description,
+            concept_count=concepts,
+            card_count=cards,
+            is_public=deck.is_public,
+            owner_id=deck.owner_id,
+            updated_at=deck.updated_at,
+        )
+        for deck, concepts, cards in rows
+    ]
+
+
+def visible_decks(session: Session, user_id: int) -> list[DeckSummary]:
+    """Decks the user studies, by title, with live concept and card counts (one query)."""
+    return _summaries(session, select(Deck).where(visible_deck_clause(user_id)))
+
+
+def all_decks(session: Session) -> list[DeckSummary]:
+    """Every deck, for administrators and the CLI."""
+    return _summaries(session, select(Deck))
+
+
+def visible_deck(session: Session, user_id: int, deck_id: int) -> Deck:
+    deck = session.scalars(
+        select(Deck).where(Deck.id == deck_id, visible_deck_clause(user_id))
+    ).one_or_none()
+    if deck is None:
+        raise NotFound(f"There is no deck {deck_id} among your decks.")
+    return deck
+
+
+def visible_concept(session: Session, user_id: int, concept_id: int) -> Concept:
+    concept = session.scalars(
+        select(Concept)
+        .join(Deck, Deck.id == Concept.deck_id)
+        .where(
+            Concept.id == concept_id,
+            Concept.retired_at.is_(None),
+            visible_deck_clause(user_id),
+        )
+    ).one_or_none()
+    if concept is None:
+        raise NotFound(f"There is no concept {concept_id} in your decks.")
+    return concept
+
+
+@dataclass
+class CardView:
+    """A card with this user's memory of it (all None/"new" before the first review)."""
+
+    id: int
+    kind: str
+    state: str
+    stability_days: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
+    retrievability: float | None
+    reps: int
+    lapses: int
+
+
+@dataclass
+class ConceptNode:
+    id: int
+    key: str
+    title: str
+    summary: str
+    detail: str
+    depth: int
+    parent_id: int | None
+    cards: list[CardView] = field(default_factory=list)
+    children: list[ConceptNode] = field(default_factory=list)
+
+
+STATE_NAMES = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+
+def deck_tree(
+    session: Session,
+    user_id: int,
+    deck_id: int,
+    *,
+    now: datetime,
+    scheduler_settings: SchedulerSettings,
+) -> list[ConceptNode]:
+    """The deck's live concept forest with each card's state for this user (two queries)."""
+    visible_deck(session, user_id, deck_id)
+    concepts = session.execute(
+        select(
+            Concept.id,
+            Concept.key,
+            Concept.title,
+            Concept.summary,
+            Concept.detail,
+            Concept.depth,
+            Concept.parent_id,
+        )
+        .where(Concept.deck_id == deck_id, Concept.retired_at.is_(None))
+        .order_by(Concept.map_order)
+    ).all()
+    nodes = {row.id: ConceptNode(*row) for row in concepts}
+    card_rows = session.execute(
+        select(Card.id, Card.concept_id, Card.kind, CardState)
+        .join(Concept, Concept.id == Card.concept_id)
+        .outerjoin(CardState, (CardState.card_id == Card.id) & (CardState.user_id == user_id))
+        .where(Concept.deck_id == deck_id, Concept.retired_at.is_(None))
+    ).all()
+    kind_rank = {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)}
+    for card_id, concept_id, kind, state in sorted(
+        card_rows, key=lambda r: (r[1], kind_rank[r[2]])
+    ):
+        nodes[concept_id].cards.append(
+            CardView(
+                id=card_id,
+                kind=kind,
+                state=STATE_NAMES[state.state if state else None],
+                stability_days=state.stability_days if state else None,
+                difficulty=state.difficulty if state else None,
+                due=state.due if state else None,
+                last_review=state.last_review if state else None,
+                retrievability=retrievability(
+                    state.stability_days, state.last_review, now, scheduler_settings
+                )
+                if state
+                else None,
+                reps=state.reps if state else 0,
+                lapses=state.lapses if state else 0,
+            )
+        )
+    roots: list[ConceptNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.parent_id) if node.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """Everything a review screen needs about one card."""
+
+    card_id: int
+    kind: str
+    concept_id: int
+    concept_key: str
+    concept_title: str
+    deck_id: int
+    deck_title: str
+    faces: CardFaces
+
+
+def study_card(session: Session, user_id: int, card_id: int) -> StudyCard:
+    parent = aliased(Concept)
+    row = session.execute(
+        select(Card, Concept, Deck, parent.title)
+        .join(Concept, Concept.id == Card.concept_id)
+        .join(Deck, Deck.id == Concept.deck_id)
+        .outerjoin(parent, parent.id == Concept.parent_id)
+        .where(Card.id == card_id, visible_deck_clause(user_id))
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"There is no card {card_id} in your decks.")
+    card, concept, deck, parent_title = row
+    return StudyCard(
+        card_id=card.id,
+        kind=card.kind,
+        concept_id=concept.id,
+        concept_key=concept.key,
+        concept_title=concept.title,
+        deck_id=deck.id,
+        deck_title=deck.title,
+        faces=make_faces(card.kind, concept.title, concept.summary, concept.detail, parent_title),
+    )

@@ -1,0 +1,94 @@
+"""The parsed, not-yet-stored form of a deck file.
+
+Every deck format (JSON, Markdown outline, the map explorer's page text) is
+parsed into a :class:`DeckDraft`. Validation and the importer only ever see
+drafts, so they do not care which format a deck came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class SourceLocation:
+    """Where in a deck file something was found.
+
+    ``line`` is 1-based; ``json_path`` is a JSONPath-like pointer such as
+    ``$.concepts[2].children[0]``. Either may be missing when the format has
+    no such notion.
+    """
+
+    file: str
+    line: int | None = None
+    json_path: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.file]
+        if self.line is not None:
+            parts.append(f"line {self.line}")
+        if self.json_path is not None:
+            parts.append(self.json_path)
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class DeckProblem:
+    """One thing wrong with a deck file, phrased for the person who wrote it."""
+
+    location: SourceLocation
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+class DeckValidationError(Exception):
+    """A deck file cannot be imported; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: list[DeckProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class ConceptDraft:
+    """One concept of a knowledge map as read from a file.
+
+    ``key`` is the concept's identity across versions of the deck; when a
+    file gives none, validation derives one from the title path.
+    """
+
+    title: str
+    summary: str
+    detail: str = ""
+    key: str | None = None
+    children: list[ConceptDraft] = field(default_factory=list)
+    location: SourceLocation | None = None
+
+    def walk(self, depth: int = 1) -> Iterator[tuple[ConceptDraft, int]]:
+        """Yield this concept and its descendants in map order with their depth (roots are 1)."""
+        yield self, depth
+        for child in self.children:
+            yield from child.walk(depth + 1)
+
+
+@dataclass
+class DeckDraft:
+    """A whole deck as read from a file: the topic and its concept forest."""
+
+    title: str
+    key: str | None = None
+    description: str = ""
+    concepts: list[ConceptDraft] = field(default_factory=list)
+    source_name: str = "<deck>"
+    source_format: str = "json"
+
+    def walk(self) -> Iterator[tuple[ConceptDraft, int]]:
+        """Every concept in map order (a parent before its children) with its depth."""
+        for concept in self.concepts:
+            yield from concept.walk()
+
+    def concept_count(self) -> int:
+        return sum(1 for _ in self.walk())

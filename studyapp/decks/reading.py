@@ -1,0 +1,81 @@
+"""From bytes on disk or in an upload to a validated :class:`DeckDraft`.
+
+This is the single entry point for every format: it checks the file is
+non-empty UTF-8 text, picks the parser by file name or content, and validates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from studyapp.decks.document import DeckDraft, DeckProblem, DeckValidationError, SourceLocation
+from studyapp.decks.json_format import parse_json_deck
+from studyapp.decks.markdown_format import parse_markdown_deck
+from studyapp.decks.validation import validate_deck
+
+DECK_FILE_SUFFIXES = (".json", ".md", ".markdown", ".txt")
+
+
+def read_deck_bytes(data: bytes, source_name: str) -> DeckDraft:
+    """Parse and validate one deck file; raises :class:`DeckValidationError`."""
+    text = _decode(data, source_name)
+    parser = _parser_for(source_name, text)
+    return validate_deck(parser(text, source_name))
+
+
+def read_deck_path(path: Path) -> DeckDraft:
+    return read_deck_bytes(path.read_bytes(), str(path))
+
+
+def deck_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The deck files named, with folders expanded to the deck files inside them (sorted)."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                child
+                for child in path.iterdir()
+                if child.is_file() and child.suffix.lower() in DECK_FILE_SUFFIXES
+            )
+        else:
+            yield path
+
+
+def _decode(data: bytes, source_name: str) -> str:
+    def fail(message: str, line: int | None = None) -> DeckValidationError:
+        return DeckValidationError([DeckProblem(SourceLocation(source_name, line=line), message)])
+
+    if not data.strip():
+        raise fail("the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise fail(
+            f"not UTF-8 text: byte 0x{data[error.start]:02x} at offset {error.start} "
+            "cannot be decoded (save the file as UTF-8)",
+            line,
+        ) from error
+    if "\x00" in text:
+        raise fail(
+            "not a text file (it contains NUL bytes)", text[: text.index("\x00")].count("\n") + 1
+        )
+    return text
+
+
+def _parser_for(source_name: str, text: str):
+    suffix = Path(source_name).suffix.lower()
+    if suffix == ".json":
+        return parse_json_deck
+    if suffix in (".md", ".markdown"):
+        return parse_markdown_deck
+    from studyapp.decks.page_text import looks_like_page_text, parse_page_text  # TEMP
+
+    stripped = text.lstrip()
+    if stripped.startswith(("{", "[")):
+        return parse_json_deck
+    if looks_like_page_text(text):
+        return parse_page_text
+    if stripped.startswith("#"):
+        return parse_markdown_deck
+    return parse_page_text

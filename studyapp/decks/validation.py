@@ -1,0 +1,108 @@
+"""Checks every deck draft passes before anything is written, whatever its format."""
+
+from __future__ import annotations
+
+from studyapp.decks.document import (
+    ConceptDraft,
+    DeckDraft,
+    DeckProblem,
+    DeckValidationError,
+    SourceLocation,
+)
+from studyapp.decks.keys import key_from_title_path, slugify
+
+MAX_DEPTH = 12
+MAX_CONCEPTS = 20_000
+MAX_TITLE_LENGTH = 300
+MAX_KEY_LENGTH = 1000
+
+
+def validate_deck(draft: DeckDraft) -> DeckDraft:
+    """Fill in missing keys and check the draft; raise with every problem found.
+
+    Keys a file leaves out are derived from the title path, so two siblings
+    with the same title and no keys are reported as a duplicate key.
+    """
+    problems: list[DeckProblem] = []
+    deck_location = SourceLocation(
+        draft.source_name,
+        line=1 if draft.source_format != "json" else None,
+        json_path="$" if draft.source_format == "json" else None,
+    )
+    if not draft.title.strip():
+        problems.append(DeckProblem(deck_location, "the deck has no title"))
+    elif len(draft.title) > MAX_TITLE_LENGTH:
+        problems.append(
+            DeckProblem(
+                deck_location, f"the deck title is longer than {MAX_TITLE_LENGTH} characters"
+            )
+        )
+    draft.title = draft.title.strip()
+    if not draft.key:
+        draft.key = slugify(draft.title) if draft.title else None
+    if not draft.concepts:
+        problems.append(DeckProblem(deck_location, "the deck has no concepts"))
+
+    count = draft.concept_count()
+    if count > MAX_CONCEPTS:
+        problems.append(
+            DeckProblem(
+                deck_location,
+                f"the deck has {count:,} concepts; the limit is {MAX_CONCEPTS:,}",
+            )
+        )
+        raise DeckValidationError(problems)
+
+    first_location_of_key: dict[str, SourceLocation] = {}
+
+    def visit(concept: ConceptDraft, title_path: list[str], depth: int) -> None:
+        location = concept.location or deck_location
+        concept.title = concept.title.strip()
+        concept.summary = concept.summary.strip()
+        concept.detail = concept.detail.strip()
+        if depth > MAX_DEPTH:
+            problems.append(
+                DeckProblem(
+                    location,
+                    f"'{concept.title}' is nested {depth} levels deep; the limit is {MAX_DEPTH}",
+                )
+            )
+            return
+        if not concept.title:
+            problems.append(DeckProblem(location, "a concept has no title"))
+        elif len(concept.title) > MAX_TITLE_LENGTH:
+            problems.append(
+                DeckProblem(location, f"the title is longer than {MAX_TITLE_LENGTH} characters")
+            )
+        if not concept.summary:
+            problems.append(
+                DeckProblem(location, f"'{concept.title or '(untitled)'}' has no short summary")
+            )
+        path = [*title_path, concept.title]
+        if concept.key is not None and not concept.key.strip():
+            concept.key = None
+        if concept.key is None:
+            concept.key = key_from_title_path(path)
+        concept.key = concept.key.strip()
+        if len(concept.key) > MAX_KEY_LENGTH:
+            problems.append(
+                DeckProblem(location, f"the key is longer than {MAX_KEY_LENGTH} characters")
+            )
+        elif concept.key in first_location_of_key:
+            problems.append(
+                DeckProblem(
+                    location,
+                    f"duplicate key '{concept.key}' (first used at "
+                    f"{first_location_of_key[concept.key]})",
+                )
+            )
+        else:
+            first_location_of_key[concept.key] = location
+        for child in concept.children:
+            visit(child, path, depth + 1)
+
+    for root in draft.concepts:
+        visit(root, [], 1)
+    if problems:
+        raise DeckValidationError(problems)
+    return draft

@@ -1,0 +1,1 @@
+"""Everything about when a card is shown: the study day, FSRS, the daily queue, ratings."""

@@ -1,0 +1,67 @@
+"""Per-application and per-request plumbing shared by the pages and the API.
+
+One database session per request (closed at teardown), the application's
+clock, CSRF protection and the login manager.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, g
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from studyapp.db import make_engine, make_session_factory
+from studyapp.models import User
+from studyapp.scheduling.review import StudyContext
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Please log in to study."
+login_manager.login_message_category = "info"
+
+
+def init_app(app: Flask) -> None:
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions["studyapp.engine"] = engine
+    app.extensions["studyapp.sessions"] = make_session_factory(engine)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    app.teardown_appcontext(_close_session)
+
+    @app.context_processor
+    def inject_now() -> dict[str, object]:
+        return {"current_user": current_user}
+
+
+def db_session() -> Session:
+    """This request's session (opened on first use)."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["studyapp.sessions"]()
+    return g.db_session
+
+
+def _close_session(_error: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def now() -> datetime:
+    return current_app.config["CLOCK"].now()
+
+
+def study_context(user: User) -> StudyContext:
+    return StudyContext.for_user(
+        user.settings, now(), enable_fuzzing=current_app.config["FSRS_ENABLE_FUZZING"]
+    )
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    if not user_id.isdigit():
+        return None
+    return db_session().get(User, int(user_id))
