@@ -51,9 +51,17 @@ def find_user(session: Session, username: str) -> User | None:
     ).one_or_none()
 
 
+# Checked against when the username is unknown, so that a wrong username takes
+# as long as a wrong password and response times do not reveal who has an account.
+_DUMMY_PASSWORD_HASH = generate_password_hash("no such user")
+
+
 def authenticate(session: Session, username: str, password: str) -> User | None:
     user = find_user(session, username)
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None:
+        check_password_hash(_DUMMY_PASSWORD_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
         return None
     return user
 

@@ -201,7 +201,7 @@ def test_markdown_heading_without_summary_names_its_line():
 def test_markdown_level_jump_is_refused():
     text = "# T\n\n## A\n\nSummary.\n\n#### Too deep\n\nSummary.\n"
     [problem] = problems_of(text, "t.md")
-    assert problem.startswith("t.md, line 7: heading level jumps from 3 to 4")
+    assert problem.startswith("t.md, line 7: heading level jumps from 2 to 4")
 
 
 def test_markdown_must_start_with_a_topic_heading():
@@ -214,7 +214,7 @@ def test_markdown_depth_limit_applies_beyond_six_hashes():
     for depth in range(1, MAX_DEPTH + 2):
         lines += ["#" * (depth + 1) + f" Level {depth}", "", "Summary.", ""]
     [problem] = problems_of("\n".join(lines), "deep.md")
-    assert "line 27" in problem and "limit is 12" in problem
+    assert problem == "deep.md, line 51: 'Level 13' is nested 13 levels deep; the limit is 12"
 
 
 # --- shipped decks and round trips -----------------------------------------------------

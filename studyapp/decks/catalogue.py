@@ -73,6 +73,16 @@ def visible_decks(session: Session, user_id: int) -> list[DeckSummary]:
     return _summaries(session, select(Deck).where(visible_deck_clause(user_id)))
 
 
+def deck_summary(session: Session, user_id: int, deck_id: int) -> DeckSummary:
+    """One visible deck with its counts; :class:`NotFound` otherwise."""
+    found = _summaries(
+        session, select(Deck).where(Deck.id == deck_id, visible_deck_clause(user_id))
+    )
+    if not found:
+        raise NotFound(f"There is no deck {deck_id} among your decks.")
+    return found[0]
+
+
 def all_decks(session: Session) -> list[DeckSummary]:
     """Every deck, for administrators and the CLI."""
     return _summaries(session, select(Deck))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -25,3 +26,15 @@ def key_from_title_path(titles: Sequence[str]) -> str:
     the same key, so re-importing an unchanged file matches every concept.
     """
     return KEY_SEPARATOR.join(slugify(title) for title in titles)
+
+
+def bounded_key(key: str, max_length: int) -> str:
+    """``key`` itself when it fits, else a stable shortened form ending in a hash of the whole.
+
+    Derived keys of deeply nested or long-titled concepts can outgrow the
+    database column; the hash keeps two long keys that share a prefix apart.
+    """
+    if len(key) <= max_length:
+        return key
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:10]
+    return f"{key[: max_length - len(digest) - 1]}-{digest}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from studyapp.decks.document import DeckDraft, DeckProblem, DeckValidationError, SourceLocation
 from studyapp.decks.json_format import parse_json_deck
 from studyapp.decks.markdown_format import parse_markdown_deck
+from studyapp.decks.page_text import looks_like_page_text, parse_page_text
 from studyapp.decks.validation import validate_deck
 
 DECK_FILE_SUFFIXES = (".json", ".md", ".markdown", ".txt")
@@ -69,8 +70,6 @@ def _parser_for(source_name: str, text: str):
         return parse_json_deck
     if suffix in (".md", ".markdown"):
         return parse_markdown_deck
-    from studyapp.decks.page_text import looks_like_page_text, parse_page_text  # TEMP
-
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         return parse_json_deck

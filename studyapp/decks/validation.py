@@ -9,12 +9,14 @@ from studyapp.decks.document import (
     DeckValidationError,
     SourceLocation,
 )
-from studyapp.decks.keys import key_from_title_path, slugify
+from studyapp.decks.keys import bounded_key, key_from_title_path, slugify
 
 MAX_DEPTH = 12
 MAX_CONCEPTS = 20_000
 MAX_TITLE_LENGTH = 300
 MAX_KEY_LENGTH = 1000
+MAX_DECK_KEY_LENGTH = 200
+NUL_MESSAGE = "the text contains a NUL character (\\u0000), which cannot be stored"
 
 
 def validate_deck(draft: DeckDraft) -> DeckDraft:
@@ -39,7 +41,15 @@ def validate_deck(draft: DeckDraft) -> DeckDraft:
         )
     draft.title = draft.title.strip()
     if not draft.key:
-        draft.key = slugify(draft.title) if draft.title else None
+        draft.key = bounded_key(slugify(draft.title), MAX_DECK_KEY_LENGTH) if draft.title else None
+    elif len(draft.key) > MAX_DECK_KEY_LENGTH:
+        problems.append(
+            DeckProblem(
+                deck_location, f"the deck key is longer than {MAX_DECK_KEY_LENGTH} characters"
+            )
+        )
+    if any("\x00" in text for text in (draft.title, draft.key or "", draft.description)):
+        problems.append(DeckProblem(deck_location, NUL_MESSAGE))
     if not draft.concepts:
         problems.append(DeckProblem(deck_location, "the deck has no concepts"))
 
@@ -82,8 +92,12 @@ def validate_deck(draft: DeckDraft) -> DeckDraft:
         if concept.key is not None and not concept.key.strip():
             concept.key = None
         if concept.key is None:
-            concept.key = key_from_title_path(path)
+            concept.key = bounded_key(key_from_title_path(path), MAX_KEY_LENGTH)
         concept.key = concept.key.strip()
+        if any(
+            "\x00" in text for text in (concept.title, concept.summary, concept.detail, concept.key)
+        ):
+            problems.append(DeckProblem(location, NUL_MESSAGE))
         if len(concept.key) > MAX_KEY_LENGTH:
             problems.append(
                 DeckProblem(location, f"the key is longer than {MAX_KEY_LENGTH} characters")

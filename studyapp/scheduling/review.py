@@ -53,6 +53,11 @@ class ConcurrentRating(ReviewError):
     http_status = 409
 
 
+class RequestIdReused(ReviewError):
+    code = "request_id_reused"
+    http_status = 409
+
+
 class NothingToUndo(ReviewError):
     code = "nothing_to_undo"
     http_status = 409
@@ -254,7 +259,7 @@ def _replay(session: Session, user_id: int, request_id: str, card_id: int) -> Ra
     if log is None:
         return None
     if log.card_id != card_id:
-        raise ReviewError(f"request_id {request_id!r} was already used for another card.")
+        raise RequestIdReused(f"request_id {request_id!r} was already used for another card.")
     return RatingResult(
         card_id=log.card_id,
         memory=MemoryState(

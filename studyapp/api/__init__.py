@@ -1,0 +1,14 @@
+"""The JSON API under ``/api/v1``: bearer tokens, decks, review and today's counts.
+
+``docs/api.md`` is the guide; ``GET /api/v1/openapi.json`` (built in
+:mod:`studyapp.api.openapi`) is the reference. Every response under the prefix,
+errors included, is JSON (see :mod:`studyapp.api.errors`).
+"""
+
+from __future__ import annotations
+
+# Importing the route modules registers their routes and handlers on the blueprint.
+from studyapp.api import auth, decks, errors, openapi, review  # noqa: F401
+from studyapp.api.blueprint import API_PREFIX, api_blueprint
+
+__all__ = ["API_PREFIX", "api_blueprint"]
