@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from studyapp.models import Card, CardState, Concept, ReviewLog
 from studyapp.scheduling.memory import Grade
+from studyapp.scheduling.queue import QueueScope
 from studyapp.scheduling.review import (
     CardNotDue,
     CardNotFound,
@@ -15,6 +16,7 @@ from studyapp.scheduling.review import (
     StudyContext,
     find_card_state,
     rate_card,
+    todays_queue,
     undo_last_rating,
 )
 from tests.factories import flat_deck_json
@@ -148,3 +150,24 @@ def test_undo_never_touches_another_users_ratings(session, make_user, context, c
     with pytest.raises(NothingToUndo):
         undo_last_rating(session, context())
     assert log_count(session) == 1
+
+
+def test_a_learning_card_not_yet_due_cannot_be_rated_while_other_cards_wait(
+    session, ada, context, card_ids
+):
+    rate_card(session, context(), card_id=card_ids[0], grade=Grade.GOOD)  # due in 10 minutes
+    with pytest.raises(CardNotDue):
+        rate_card(session, context(), card_id=card_ids[0], grade=Grade.GOOD)
+    assert log_count(session) == 1
+
+
+def test_a_card_shown_early_in_a_finished_branch_can_be_rated_in_that_branch(
+    session, ada, context, card_ids
+):
+    branch = QueueScope(subtree_root_id=session.get(Card, card_ids[0]).concept_id)
+    rate_card(session, context(), card_id=card_ids[0], grade=Grade.GOOD, scope=branch)
+    assert todays_queue(session, context(), branch).learning_ahead
+    with pytest.raises(CardNotDue):  # the whole collection still has new cards first
+        rate_card(session, context(), card_id=card_ids[0], grade=Grade.GOOD)
+    rate_card(session, context(), card_id=card_ids[0], grade=Grade.GOOD, scope=branch)
+    assert log_count(session) == 2

@@ -202,6 +202,22 @@ def _schemas() -> dict[str, Schema]:
                         "and changes nothing.",
                     }
                 ),
+                "deck_id": _nullable(
+                    {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "The deck being studied, as given to /review/next: the "
+                        "card must be in that scope's queue.",
+                    }
+                ),
+                "subtree": _nullable(
+                    {
+                        "type": "integer",
+                        "minimum": 1,
+                        "description": "The concept whose branch is being studied, as given "
+                        "to /review/next.",
+                    }
+                ),
             },
         },
         "ReviewResult": _object(

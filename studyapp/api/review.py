@@ -33,7 +33,7 @@ def next_review() -> Response:
     """The card to study now, within one deck or one concept's sub-tree if asked; 204 when done."""
     user = current_user()
     session = db_session()
-    scope = _queue_scope(user.id)
+    scope = _queue_scope(user.id, id_parameter("deck_id"), id_parameter("subtree"))
     context = study_context(user)
     entry = todays_queue(session, context, scope).next_entry()
     if entry is None:
@@ -58,6 +58,11 @@ def create_review() -> Response:
     if not 1 <= card_id <= MAX_ID:
         raise CardNotFound(f"There is no card {card_id} in your decks.")
     user = current_user()
+    scope = _queue_scope(
+        user.id,
+        int_field(body, "deck_id", required=False, minimum=1, maximum=MAX_ID),
+        int_field(body, "subtree", required=False, minimum=1, maximum=MAX_ID),
+    )
     result = rate_card(
         db_session(),
         study_context(user),
@@ -65,6 +70,7 @@ def create_review() -> Response:
         grade=Grade(rating),
         duration_ms=duration_ms,
         request_id=request_id,
+        scope=scope,
     )
     return jsonify(serialize.rating(result))
 
@@ -82,11 +88,9 @@ def stats_today() -> Response:
     return jsonify(serialize.today(today_counts(db_session(), study_context(user))))
 
 
-def _queue_scope(user_id: int) -> QueueScope:
+def _queue_scope(user_id: int, deck_id: int | None, subtree: int | None) -> QueueScope:
     """The scope named by ``deck_id`` and ``subtree``, each checked to be visible to the user."""
     session = db_session()
-    deck_id = id_parameter("deck_id")
-    subtree = id_parameter("subtree")
     if deck_id is not None:
         visible_deck(session, user_id, deck_id)
     if subtree is not None:

@@ -30,7 +30,6 @@ from studyapp.scheduling.memory import SchedulerSettings, retrievability
 from studyapp.scheduling.study_day import StudyDay
 
 LEARN_AHEAD = timedelta(minutes=20)
-_NEW_CARD_BATCH = 500
 
 
 class QueueKind(enum.StrEnum):
@@ -48,7 +47,6 @@ class QueueScope:
 
     deck_id: int | None = None
     subtree_root_id: int | None = None
-    card_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ def build_queue(
     seen_concepts = _concepts_rated_today(session, user_id, day)
 
     learning_rows = session.execute(
-        _scoped(
+        restrict_to_scope(
             select(CardState.card_id, Card.concept_id, Concept.deck_id, CardState.due)
             .join(Card, Card.id == CardState.card_id)
             .where(
@@ -151,7 +149,7 @@ def build_queue(
         seen_concepts.add(concept_id)
 
     review_rows = session.execute(
-        _scoped(
+        restrict_to_scope(
             select(
                 CardState.card_id,
                 Card.concept_id,
@@ -212,7 +210,7 @@ def _new_cards(
     kind_rank = case(
         {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)}, value=Card.kind
     )
-    query = _scoped(
+    query = restrict_to_scope(
         select(Card.id, Card.concept_id, Concept.deck_id)
         .outerjoin(CardState, (CardState.card_id == Card.id) & (CardState.user_id == user_id))
         .where(CardState.id.is_(None))
@@ -221,24 +219,20 @@ def _new_cards(
         scope,
         session,
     )
+    # A concept has at most one card per kind, and every concept that is
+    # skipped (buried) or picked can hold back at most that many rows.
+    rows_needed = len(CARD_KIND_ORDER) * (wanted + len(seen_concepts))
     picked: list[QueueEntry] = []
-    offset = 0
-    # Buried siblings are skipped, so more rows than ``wanted`` may be read.
-    while len(picked) < wanted:
-        rows = session.execute(query.limit(_NEW_CARD_BATCH).offset(offset)).all()
-        for card_id, concept_id, deck_id in rows:
-            if concept_id not in seen_concepts:
-                picked.append(QueueEntry(card_id, concept_id, deck_id, QueueKind.NEW, None))
-                seen_concepts.add(concept_id)
-                if len(picked) == wanted:
-                    break
-        if len(rows) < _NEW_CARD_BATCH:
-            break
-        offset += _NEW_CARD_BATCH
+    for card_id, concept_id, deck_id in session.execute(query.limit(rows_needed)).all():
+        if concept_id not in seen_concepts:
+            picked.append(QueueEntry(card_id, concept_id, deck_id, QueueKind.NEW, None))
+            seen_concepts.add(concept_id)
+            if len(picked) == wanted:
+                break
     return picked
 
 
-def _scoped(query: Select, user_id: int, scope: QueueScope, session: Session) -> Select:
+def restrict_to_scope(query: Select, user_id: int, scope: QueueScope, session: Session) -> Select:
     """Restrict a query over ``Card`` to live cards of the user's decks, within ``scope``."""
     query = (
         query.join(Concept, Concept.id == Card.concept_id)
@@ -247,8 +241,6 @@ def _scoped(query: Select, user_id: int, scope: QueueScope, session: Session) ->
     )
     if scope.deck_id is not None:
         query = query.where(Concept.deck_id == scope.deck_id)
-    if scope.card_id is not None:
-        query = query.where(Card.id == scope.card_id)
     if scope.subtree_root_id is not None:
         root = session.get(Concept, scope.subtree_root_id)
         if root is None:

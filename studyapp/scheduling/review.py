@@ -152,18 +152,21 @@ def rate_card(
     grade: Grade,
     duration_ms: int | None = None,
     request_id: str | None = None,
+    scope: QueueScope = QueueScope(),
 ) -> RatingResult:
     """Apply one rating and commit it; a repeated ``request_id`` returns the first result.
 
     Refuses (and changes nothing) when the card is not one the user may study
-    or is not in their queue right now.
+    or is not in their queue for ``scope`` right now. The scope matters: a
+    learning card shown early because a branch has nothing else left is in
+    that branch's queue, not necessarily in the whole collection's.
     """
     if request_id:
         replay = _replay(session, context.user_id, request_id, card_id)
         if replay is not None:
             return replay
     try:
-        result = _apply(session, context, card_id, grade, duration_ms, request_id)
+        result = _apply(session, context, card_id, grade, duration_ms, request_id, scope)
         session.commit()
         return result
     except IntegrityError:
@@ -193,6 +196,7 @@ def _apply(
     grade: Grade,
     duration_ms: int | None,
     request_id: str | None,
+    scope: QueueScope,
 ) -> RatingResult:
     card = session.scalars(
         select(Card)
@@ -202,7 +206,7 @@ def _apply(
     ).one_or_none()
     if card is None:
         raise CardNotFound(f"There is no card {card_id} in your decks.")
-    if not todays_queue(session, context, QueueScope(card_id=card_id)).contains(card_id):
+    if not todays_queue(session, context, scope).contains(card_id):
         raise CardNotDue(
             "That card is not due for you now; it was already answered or is scheduled later."
         )

@@ -9,8 +9,12 @@ from fsrs import State
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp.models import Card, CardState, Concept, Deck, ReviewLog
-from studyapp.scheduling.queue import DailyQueue, QueueScope, visible_deck_clause
+from studyapp.models import Card, CardState, ReviewLog
+from studyapp.scheduling.queue import (
+    DailyQueue,
+    QueueScope,
+    restrict_to_scope,
+)
 from studyapp.scheduling.review import StudyContext, todays_queue
 
 
@@ -18,6 +22,7 @@ from studyapp.scheduling.review import StudyContext, todays_queue
 class TodayCounts:
     """Counts for the current study day.
 
+    All counts are within ``scope`` (a deck, a branch, or everything).
     ``reviewed``: ratings given today; ``new``: new cards still available
     today; ``learning``: learning and relearning cards still to answer today
     (including those due later today); ``due``: review cards still due today
@@ -55,51 +60,42 @@ def today_counts(
 ) -> TodayCounts:
     queue = queue or todays_queue(session, context, scope)
     day = context.day
-    reviewed, time_spent_ms, again_count = session.execute(
+    todays_logs = (
         select(
             func.count(ReviewLog.id),
             func.coalesce(func.sum(ReviewLog.duration_ms), 0),
             func.count(ReviewLog.id).filter(ReviewLog.rating == 1),
-        ).where(
+        )
+        .join(Card, Card.id == ReviewLog.card_id)
+        .where(
             ReviewLog.user_id == context.user_id,
             ReviewLog.reviewed_at >= day.starts_at,
             ReviewLog.reviewed_at < day.ends_at,
         )
+    )
+    reviewed, time_spent_ms, again_count = session.execute(
+        restrict_to_scope(todays_logs, context.user_id, scope, session)
     ).one()
     tomorrow = context.next_day()
-    visible_states = (
-        select(CardState.due)
-        .join(Card, Card.id == CardState.card_id)
-        .join(Concept, Concept.id == Card.concept_id)
-        .join(Deck, Deck.id == Concept.deck_id)
-        .where(
-            CardState.user_id == context.user_id,
-            Concept.retired_at.is_(None),
-            visible_deck_clause(context.user_id),
+    due_tomorrow, next_learning_due = session.execute(
+        restrict_to_scope(
+            select(
+                func.count(CardState.id).filter(
+                    CardState.state == State.Review.value,
+                    CardState.due >= tomorrow.starts_at,
+                    CardState.due < tomorrow.ends_at,
+                ),
+                func.min(CardState.due).filter(
+                    CardState.state != State.Review.value, CardState.due > context.now
+                ),
+            )
+            .join(Card, Card.id == CardState.card_id)
+            .where(CardState.user_id == context.user_id),
+            context.user_id,
+            scope,
+            session,
         )
-    )
-    due_tomorrow = session.scalar(
-        select(func.count()).select_from(
-            visible_states.where(
-                CardState.state == State.Review.value,
-                CardState.due >= tomorrow.starts_at,
-                CardState.due < tomorrow.ends_at,
-            ).subquery()
-        )
-    )
-    next_learning_due = session.scalar(
-        select(func.min(CardState.due))
-        .join(Card, Card.id == CardState.card_id)
-        .join(Concept, Concept.id == Card.concept_id)
-        .join(Deck, Deck.id == Concept.deck_id)
-        .where(
-            CardState.user_id == context.user_id,
-            CardState.state.in_([State.Learning.value, State.Relearning.value]),
-            CardState.due > context.now,
-            Concept.retired_at.is_(None),
-            visible_deck_clause(context.user_id),
-        )
-    )
+    ).one()
     return TodayCounts(
         reviewed=reviewed,
         new=len(queue.new),

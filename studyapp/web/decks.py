@@ -1,0 +1,293 @@
+"""The front door and the deck pages: landing page, deck list with upload, one deck's outline.
+
+Also the site-wide pieces every page relies on: error pages in the layout
+(404, 413, 500 and the rest), the expired-form (CSRF) handler, security
+headers and the template filters for dates and intervals.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import PurePosixPath, PureWindowsPath
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.wrappers import Response
+
+from studyapp import MAX_UPLOAD_BYTES
+from studyapp.db import transaction
+from studyapp.decks.catalogue import (
+    ConceptNode,
+    NotFound,
+    deck_tree,
+    visible_deck,
+    visible_decks,
+)
+from studyapp.decks.document import DeckValidationError
+from studyapp.decks.importer import import_deck
+from studyapp.decks.reading import read_deck_bytes
+from studyapp.scheduling.intervals import format_interval
+from studyapp.scheduling.queue import QueueKind
+from studyapp.scheduling.review import todays_queue
+from studyapp.web.forms import UploadForm
+from studyapp.web.runtime import db_session, now, study_context
+
+blueprint = Blueprint("decks", __name__)
+
+MAX_PROBLEMS_SHOWN = 50
+
+
+# --- pages ---------------------------------------------------------------------------
+
+
+@blueprint.route("/")
+def index() -> Response | str:
+    if current_user.is_authenticated:
+        return redirect(url_for("decks.deck_list"))
+    return render_template("home.html")
+
+
+def _deck_list_page(form: UploadForm, problems: list[str] | None = None, status: int = 200):
+    session = db_session()
+    user = current_user
+    decks = visible_decks(session, user.id)
+    # One queue over every deck, split by deck: the daily limits are shared,
+    # exactly as the study page applies them.
+    queue = todays_queue(session, study_context(user))
+    due: dict[int, Counter[QueueKind]] = {}
+    for entry in queue:
+        due.setdefault(entry.deck_id, Counter())[entry.kind] += 1
+    totals: Counter[QueueKind] = Counter()
+    for counts in due.values():
+        totals.update(counts)
+    hidden_problems = 0
+    if problems and len(problems) > MAX_PROBLEMS_SHOWN:
+        hidden_problems = len(problems) - MAX_PROBLEMS_SHOWN
+        problems = problems[:MAX_PROBLEMS_SHOWN]
+    html = render_template(
+        "decks.html",
+        decks=decks,
+        due=due,
+        totals=totals,
+        learning_later_today=queue.learning_later_today,
+        form=form,
+        problems=problems or [],
+        hidden_problems=hidden_problems,
+        empty=Counter(),
+    )
+    return html, status
+
+
+@blueprint.route("/decks")
+@login_required
+def deck_list():
+    return _deck_list_page(UploadForm())
+
+
+@blueprint.route("/decks/upload", methods=["POST"])
+@login_required
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _deck_list_page(form, status=400)
+    upload = form.deck_file.data
+    name = _base_name(upload.filename or "") or "upload.txt"
+    data = upload.read()
+    try:
+        draft = read_deck_bytes(data, name)
+    except DeckValidationError as error:
+        problems = [f"{problem.location}: {problem.message}" for problem in error.problems]
+        return _deck_list_page(form, problems=problems, status=400)
+    session = db_session()
+    try:
+        with transaction(session):
+            report = import_deck(session, draft, owner_id=current_user.id, now=now())
+    except IntegrityError:
+        flash("That deck was being saved by another upload at the same moment; try again.", "error")
+        return redirect(url_for("decks.deck_list"), 303)
+    flash(report.summary(), "success")
+    return redirect(url_for("decks.deck_list"), 303)
+
+
+def _base_name(filename: str) -> str:
+    """The file's own name, whichever separator the browser's OS used."""
+    return PureWindowsPath(PurePosixPath(filename).name).name.strip()
+
+
+@blueprint.route("/decks/<int:deck_id>")
+@login_required
+def deck_page(deck_id: int) -> str:
+    session = db_session()
+    context = study_context(current_user)
+    try:
+        deck = visible_deck(session, current_user.id, deck_id)
+        roots = deck_tree(
+            session,
+            current_user.id,
+            deck_id,
+            now=context.now,
+            scheduler_settings=context.scheduler,
+        )
+    except NotFound:
+        abort(404)
+    return render_template(
+        "deck.html", deck=deck, roots=roots, now=context.now, concept_count=_count(roots)
+    )
+
+
+def _count(nodes: list[ConceptNode]) -> int:
+    return sum(1 + _count(node.children) for node in nodes)
+
+
+# --- site-wide: errors, expired forms, headers, filters ------------------------------
+
+ERROR_TEXTS = {
+    400: ("Bad request", "The request did not make sense to us."),
+    403: ("Forbidden", "You may not do that."),
+    404: ("Page not found", "There is nothing here, or it is not yours to see."),
+    405: ("Not allowed", "That page cannot be used that way."),
+    413: (
+        "File too large",
+        f"That upload is too large; the limit is {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+    ),
+    500: ("Something went wrong", "An error on our side stopped this page. Please try again."),
+}
+
+
+def _wants_json() -> bool:
+    # The API answers its own errors in JSON; this covers any that escape it.
+    return request.path.startswith("/api/")
+
+
+def _error_page(code: int, description: str | None = None):
+    title, text = ERROR_TEXTS.get(code, (f"Error {code}", description or ""))
+    if _wants_json():
+        name = "_".join(HTTP_STATUS_CODES.get(code, "error").lower().replace("-", " ").split())
+        return jsonify({"error": {"code": name, "message": description or text}}), code
+    return render_template("error.html", code=code, title=title, text=text), code
+
+
+@blueprint.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return _error_page(error.code, error.description)
+
+
+@blueprint.app_errorhandler(InternalServerError)
+def server_error(_error: Exception):
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()
+    return _error_page(500)
+
+
+@blueprint.app_errorhandler(CSRFError)
+def expired_form(error: CSRFError):
+    if _wants_json():
+        return _error_page(400, error.description)
+    flash("Your form expired; please try again.", "warning")
+    return redirect(_same_site_referrer() or url_for("decks.index"), 303)
+
+
+def _same_site_referrer() -> str | None:
+    referrer = request.referrer
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != request.host or parts.scheme not in ("http", "https"):
+        return None
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+@blueprint.after_app_request
+def security_headers(response: Response) -> Response:
+    if response.mimetype == "text/html":
+        # Deck texts are user uploads: even if one slipped past autoescaping,
+        # no inline script could run.
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+def _user_zone() -> ZoneInfo:
+    zone = "UTC"
+    if current_user.is_authenticated and current_user.settings is not None:
+        zone = current_user.settings.time_zone
+    try:
+        return ZoneInfo(zone)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+@blueprint.app_template_filter("local_time")
+def local_time(moment: datetime | None, style: str = "datetime") -> str:
+    """A UTC moment in the user's time zone: "Mon 2 Mar, 09:10" (or just "09:10")."""
+    if moment is None:
+        return ""
+    local = moment.astimezone(_user_zone())
+    if style == "time":
+        return local.strftime("%H:%M")
+    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
+
+
+@blueprint.app_template_filter("relative")
+def relative(moment: datetime | None, reference: datetime) -> str:
+    """"now" when ``moment`` has come, else "in 3d" (Anki's interval notation)."""
+    if moment is None:
+        return ""
+    if moment <= reference:
+        return "now"
+    return "in " + format_interval(moment - reference)
+
+
+@blueprint.app_template_filter("duration")
+def duration(milliseconds: int | None) -> str:
+    """Time spent: "45 s", "3 min 20 s", "1 h 5 min"."""
+    seconds = round((milliseconds or 0) / 1000)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, seconds = divmod(seconds, 60)
+    if minutes < 60:
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+@blueprint.app_template_filter("paragraphs")
+def paragraphs(text: str | None) -> Markup:
+    """Plain text with blank-line paragraphs as escaped ``<p>`` elements."""
+    blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
+    return Markup("").join(
+        Markup("<p>{}</p>").format(escape(block)) for block in blocks if block
+    )
+
+
+@blueprint.app_template_global("plural")
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"
