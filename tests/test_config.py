@@ -44,3 +44,13 @@ def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(tmp_path):
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
     engine.dispose()
+
+
+def test_gunicorn_loads_the_same_app_factory(monkeypatch, tmp_path):
+    from gunicorn.util import import_app
+
+    monkeypatch.setenv("STUDYAPP_DATABASE_URL", f"sqlite:///{tmp_path / 'g.sqlite3'}")
+    monkeypatch.setenv("STUDYAPP_SECRET_KEY", "shared by every server")
+    app = import_app("studyapp:create_app()")
+    assert app.config["SECRET_KEY"] == "shared by every server"
+    assert any(rule.rule == "/api/v1/openapi.json" for rule in app.url_map.iter_rules())

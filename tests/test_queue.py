@@ -230,3 +230,20 @@ def test_retired_concepts_and_other_users_private_decks_are_not_studied(
     retired = session.scalars(select(Concept.id).where(Concept.retired_at.is_not(None))).one()
     assert len(bob_decks) == 1
     assert retired not in ada_concepts and len(ada_concepts) == 3
+
+
+def test_tomorrow_brings_the_cards_fsrs_scheduled_for_tomorrow(
+    session, import_text, make_user, study, clock
+):
+    import_text(flat_deck_json(1))
+    ada = make_user(new_cards_per_day=1)
+    card_id = cards_by_concept_key(session)[("c000", "recall")]
+    rate_card(session, study(ada), card_id=card_id, grade=Grade.GOOD)
+    clock.advance(minutes=10)
+    rate_card(session, study(ada), card_id=card_id, grade=Grade.GOOD)  # graduates to review
+    state = session.scalars(select(CardState).where(CardState.card_id == card_id)).one()
+    assert state.state == State.Review.value
+    assert (state.due - clock.now()).days >= 1
+    assert todays_queue(session, study(ada)).is_done
+    clock.set(state.due)
+    assert [e.card_id for e in todays_queue(session, study(ada)).review] == [card_id]
