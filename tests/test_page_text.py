@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 import textwrap
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,10 +19,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from studyapp.decks import hierarchy_inference
+from studyapp.decks import page_text as page_text_module
 from studyapp.decks.document import ConceptDraft, DeckDraft, DeckValidationError
-from studyapp.decks.hierarchy_inference import infer_parents
+from studyapp.decks.hierarchy_inference import (
+    MAX_GROUP_SIZE,
+    MAX_WORD_OVERLAP,
+    MapTooCostlyError,
+    infer_parents,
+)
 from studyapp.decks.keys import key_from_title_path, slugify
-from studyapp.decks.page_text import looks_like_page_text, parse_page_text
+from studyapp.decks.page_text import (
+    MAX_PAGE_TEXT_CONCEPTS,
+    looks_like_page_text,
+    parse_page_text,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data" / "page_text"
@@ -412,6 +424,80 @@ def test_a_run_of_concepts_goes_under_the_concept_they_elaborate():
     assert infer_parents(concepts) == [None, None, None, 0, 0, 1, 1]
 
 
+VOLCANO_NAMES = (  # noqa: SIM905 - a word list reads better as running text
+    "Alfa Bravo Charlie Delta Echo Foxtrot Golf Hotel India Juliett Kilo Lima Mike "
+    "November Oscar Papa Quebec Romeo Sierra Tango Uniform Victor Whiskey Xray Yankee Zulu"
+).split()
+
+
+def volcano_map(volcano_count: int) -> list[tuple[str, str, str]]:
+    """Three key concepts, then a run of volcanoes that all elaborate the first."""
+    assert volcano_count <= len(VOLCANO_NAMES)
+    keys = [
+        (
+            "Volcanoes",
+            "Openings where magma reaches the surface.",
+            "Volcanoes erupt lava, ash and gas; their shape depends on the magma's viscosity.",
+        ),
+        (
+            "Glaciers",
+            "Slow masses of ice.",
+            "Glaciers carve valleys, deposit moraines and store most of the planet's fresh water.",
+        ),
+        (
+            "Rivers",
+            "Water flowing downhill in channels.",
+            "Rivers erode, transport and deposit sediment, building deltas at their mouths.",
+        ),
+    ]
+    volcanoes = [
+        (
+            f"{name} Volcano",
+            f"{name} is a volcano whose magma feeds lava flows and ash.",
+            f"Eruptions of the {name} volcano bring lava, ash and gas from its magma chamber.",
+        )
+        for name in VOLCANO_NAMES[:volcano_count]
+    ]
+    return keys + volcanoes
+
+
+def group_lengths(parents: Sequence[int | None]) -> list[int]:
+    """Lengths of the runs of concepts under one parent, in page order."""
+    lengths: list[int] = []
+    for index, parent in enumerate(parents):
+        if parent is not None and index > 0 and parents[index - 1] == parent:
+            lengths[-1] += 1
+        elif parent is not None:
+            lengths.append(1)
+    return lengths
+
+
+def test_a_group_as_long_as_the_cap_is_read_whole():
+    assert infer_parents(volcano_map(MAX_GROUP_SIZE)) == [None] * 3 + [0] * MAX_GROUP_SIZE
+
+
+def test_no_group_is_longer_than_the_cap():
+    parents = infer_parents(volcano_map(MAX_GROUP_SIZE + 5))
+
+    assert group_lengths(parents)
+    assert max(group_lengths(parents)) <= MAX_GROUP_SIZE
+
+
+def test_the_overlap_limit_stops_crafted_text_before_the_pairwise_work():
+    # Every pair of 300 concepts shares about 248 of 250 words; no word is in
+    # all of them, so none weighs nothing.
+    words = ["zq" + a + b for a in string.ascii_lowercase for b in string.ascii_lowercase][:250]
+    concepts = [
+        (f"Topic {i}", "Words.", " ".join(word for j, word in enumerate(words) if j != i))
+        for i in range(300)
+    ]
+
+    with pytest.raises(MapTooCostlyError) as caught:
+        infer_parents(concepts)
+
+    assert caught.value.overlap > caught.value.limit == MAX_WORD_OVERLAP
+
+
 # --- errors ------------------------------------------------------------------
 
 
@@ -487,6 +573,62 @@ def test_every_problem_is_listed_at_once():
     assert [line for line, _ in problems] == [2, 10]
     assert "no map title" in problems[0][1]
     assert '"Second" is incomplete' in problems[1][1]
+
+
+# --- limits ------------------------------------------------------------------
+
+
+def test_a_page_over_the_concept_limit_is_refused_without_inferring_its_tree(monkeypatch):
+    def no_inference(concepts):
+        raise AssertionError("the tree of a page over the limit must not be inferred")
+
+    monkeypatch.setattr(page_text_module, "infer_parents", no_inference)
+    count = MAX_PAGE_TEXT_CONCEPTS + 1
+    concepts = [(f"Concept {i}", f"What {i} is.", f"More about {i}.") for i in range(count)]
+
+    [(line, message)] = problems_of(page_text("Large Map", concepts))
+
+    assert line == 11  # the "Key Concepts" line
+    assert message.startswith(
+        f"the page has {count:,} concepts; page text is limited to {MAX_PAGE_TEXT_CONCEPTS:,},"
+    )
+    assert "as JSON or as a Markdown outline" in message
+
+
+def test_a_page_at_the_concept_limit_is_read(monkeypatch):
+    text = (DATA / "interest_rates.txt").read_text(encoding="utf-8")
+
+    monkeypatch.setattr(page_text_module, "MAX_PAGE_TEXT_CONCEPTS", 14)
+    assert parse_page_text(text, "interest_rates.txt").concept_count() == 14
+
+    monkeypatch.setattr(page_text_module, "MAX_PAGE_TEXT_CONCEPTS", 13)
+    [(_, message)] = problems_of(text, "interest_rates.txt")
+    assert message.startswith("the page has 14 concepts; page text is limited to 13,")
+
+
+def test_the_concept_limit_is_reported_with_the_other_problems():
+    count = MAX_PAGE_TEXT_CONCEPTS + 1
+    concepts = [(f"Concept {i}", f"What {i} is.", f"More about {i}.") for i in range(count)]
+    text = "Explore |\n\nKey Concepts\n\n" + "\n\n".join("\n\n".join(c) for c in concepts)
+
+    problems = problems_of(text)
+
+    assert [line for line, _ in problems] == [3, 3]
+    assert "no map title" in problems[0][1]
+    assert f"the page has {count:,} concepts" in problems[1][1]
+
+
+def test_a_page_too_costly_to_compare_is_refused_with_advice(monkeypatch):
+    monkeypatch.setattr(hierarchy_inference, "MAX_WORD_OVERLAP", 100)
+    text = (DATA / "interest_rates.txt").read_text(encoding="utf-8")
+    heading_line = text.splitlines().index("Key Concepts") + 1
+
+    [(line, message)] = problems_of(text, "interest_rates.txt")
+
+    assert line == heading_line
+    assert message.startswith("the concepts' texts are too long or too much alike")
+    assert "; the limit is 100. " in message
+    assert "as JSON or as a Markdown outline" in message
 
 
 # --- sniffing ----------------------------------------------------------------
