@@ -15,6 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from studyapp.card_faces import CardFaces, make_faces
+from studyapp.mastery import (
+    CardMemory,
+    ConceptMastery,
+    SubtreeMastery,
+    concept_mastery,
+    subtree_masteries,
+)
 from studyapp.models import CARD_KIND_ORDER, Card, CardState, Concept, Deck
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
 from studyapp.scheduling.queue import visible_deck_clause
@@ -130,6 +137,8 @@ class CardView:
 
 @dataclass
 class ConceptNode:
+    """A live concept with this user's cards, its mastery and its sub-tree's mastery."""
+
     id: int
     key: str
     title: str
@@ -139,9 +148,12 @@ class ConceptNode:
     parent_id: int | None
     cards: list[CardView] = field(default_factory=list)
     children: list[ConceptNode] = field(default_factory=list)
+    mastery: ConceptMastery | None = None
+    subtree: SubtreeMastery | None = None
 
 
 STATE_NAMES = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
+_STATE_VALUES = {name: value for value, name in STATE_NAMES.items()}
 
 
 def deck_tree(
@@ -151,8 +163,14 @@ def deck_tree(
     *,
     now: datetime,
     scheduler_settings: SchedulerSettings,
+    due_before: datetime | None = None,
 ) -> list[ConceptNode]:
-    """The deck's live concept forest with each card's state for this user (two queries)."""
+    """The deck's live concept forest with this user's card states and mastery (two queries).
+
+    ``now`` is the moment retrievability and mastery are computed for: the
+    present, or a date the learner asks about ("as of 1 March"). A card counts
+    as due when it falls due before ``due_before`` (default: ``now``).
+    """
     visible_deck(session, user_id, deck_id)
     concepts = session.execute(
         select(
@@ -196,8 +214,24 @@ def deck_tree(
                 lapses=state.lapses if state else 0,
             )
         )
+    for node in nodes.values():
+        node.mastery = concept_mastery(
+            [
+                CardMemory(_STATE_VALUES[c.state], c.stability_days, c.last_review, c.due)
+                for c in node.cards
+            ],
+            at=now,
+            due_before=due_before or now,
+            desired_retention=scheduler_settings.desired_retention,
+            scheduler=scheduler_settings,
+        )
+    subtrees = subtree_masteries(
+        ((node.id, node.parent_id) for node in nodes.values()),
+        {node.id: node.mastery for node in nodes.values() if node.mastery},
+    )
     roots: list[ConceptNode] = []
     for node in nodes.values():
+        node.subtree = subtrees[node.id]
         parent = nodes.get(node.parent_id) if node.parent_id else None
         (parent.children if parent else roots).append(node)
     return roots

@@ -166,7 +166,15 @@ def rate_card(
         if replay is not None:
             return replay
     try:
-        result = _apply(session, context, card_id, grade, duration_ms, request_id, scope)
+        result = apply_rating(
+            session,
+            context,
+            card_id=card_id,
+            grade=grade,
+            duration_ms=duration_ms,
+            request_id=request_id,
+            scope=scope,
+        )
         session.commit()
         return result
     except IntegrityError:
@@ -189,15 +197,24 @@ def rate_card(
         raise
 
 
-def _apply(
+def apply_rating(
     session: Session,
     context: StudyContext,
+    *,
     card_id: int,
     grade: Grade,
-    duration_ms: int | None,
-    request_id: str | None,
-    scope: QueueScope,
+    duration_ms: int | None = None,
+    request_id: str | None = None,
+    scope: QueueScope = QueueScope(),
+    require_in_queue: bool = True,
 ) -> RatingResult:
+    """Write one rating's new card state and log row, without committing.
+
+    :func:`rate_card` is the usual entry point; this one lets a caller make the
+    rating part of a larger transaction (a quiz answer and its rating).
+    ``require_in_queue=False`` accepts a card that is not due (a quiz reviews
+    cards early; FSRS accounts for the shorter elapsed time).
+    """
     card = session.scalars(
         select(Card)
         .join(Concept, Concept.id == Card.concept_id)
@@ -206,7 +223,7 @@ def _apply(
     ).one_or_none()
     if card is None:
         raise CardNotFound(f"There is no card {card_id} in your decks.")
-    if not todays_queue(session, context, scope).contains(card_id):
+    if require_in_queue and not todays_queue(session, context, scope).contains(card_id):
         raise CardNotDue(
             "That card is not due for you now; it was already answered or is scheduled later."
         )

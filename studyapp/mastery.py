@@ -1,0 +1,179 @@
+"""How well one user knows a concept, defined once (docs/mastery.md explains it with formulas).
+
+A concept's **level** comes from the FSRS states of its cards:
+
+* ``not_started`` – none of its cards has been reviewed;
+* ``learning`` – a card is in learning or relearning, or a reviewed card's
+  stability is under :data:`LEARNING_STABILITY_DAYS`;
+* ``familiar`` – every reviewed card is in review with stability of at least a
+  day, but not all cards have been reviewed or the weakest is under
+  :data:`PROFICIENT_STABILITY_DAYS`;
+* ``proficient`` – every card is in review with stability of at least
+  :data:`PROFICIENT_STABILITY_DAYS`;
+* ``mastered`` – every card is in review with stability of at least
+  :data:`MASTERED_STABILITY_DAYS` (Anki's "mature").
+
+Beside the level: the concept's **retrievability** (mean FSRS probability of
+recall of its reviewed cards at the moment asked about) and **fading** (that
+retrievability has fallen below the user's desired retention, whatever the
+level). Levels use stability, which only reviews change; retrievability and
+fading decay with time, which is what "as of a date" shows.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fsrs import State
+
+from studyapp.scheduling.memory import SchedulerSettings, retrievability
+
+LEARNING_STABILITY_DAYS = 1.0
+PROFICIENT_STABILITY_DAYS = 7.0
+MASTERED_STABILITY_DAYS = 21.0
+
+
+class MasteryLevel(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    LEARNING = "learning"
+    FAMILIAR = "familiar"
+    PROFICIENT = "proficient"
+    MASTERED = "mastered"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+MASTERY_LEVELS: tuple[MasteryLevel, ...] = tuple(MasteryLevel)
+
+
+@dataclass(frozen=True)
+class CardMemory:
+    """One card's state for one user; ``state`` None means never reviewed (new)."""
+
+    state: int | None
+    stability_days: float | None
+    last_review: datetime | None
+    due: datetime | None
+
+
+@dataclass(frozen=True)
+class ConceptMastery:
+    """``retrievability`` is 0–1, None when no card has been reviewed; ``due_cards`` counts
+    this concept's reviewed cards due before the moment the caller asked about."""
+
+    level: MasteryLevel
+    retrievability: float | None
+    fading: bool
+    due_cards: int
+
+
+@dataclass
+class SubtreeMastery:
+    """A concept and all its descendants: how many are at each level, and their mean
+    retrievability (over the concepts that have one; None if none has)."""
+
+    levels: dict[MasteryLevel, int] = field(
+        default_factory=lambda: dict.fromkeys(MASTERY_LEVELS, 0)
+    )
+    retrievability_sum: float = 0.0
+    retrievability_count: int = 0
+
+    @property
+    def concept_count(self) -> int:
+        return sum(self.levels.values())
+
+    @property
+    def mean_retrievability(self) -> float | None:
+        if not self.retrievability_count:
+            return None
+        return self.retrievability_sum / self.retrievability_count
+
+    def share(self, level: MasteryLevel) -> float:
+        """The fraction (0–1) of the sub-tree's concepts at ``level``."""
+        total = self.concept_count
+        return self.levels[level] / total if total else 0.0
+
+    def add_concept(self, mastery: ConceptMastery) -> None:
+        self.levels[mastery.level] += 1
+        if mastery.retrievability is not None:
+            self.retrievability_sum += mastery.retrievability
+            self.retrievability_count += 1
+
+    def add_subtree(self, other: SubtreeMastery) -> None:
+        for level, count in other.levels.items():
+            self.levels[level] += count
+        self.retrievability_sum += other.retrievability_sum
+        self.retrievability_count += other.retrievability_count
+
+
+def mastery_level(cards: Sequence[CardMemory]) -> MasteryLevel:
+    reviewed = [card for card in cards if card.state is not None]
+    if not reviewed:
+        return MasteryLevel.NOT_STARTED
+    if any(
+        card.state != State.Review.value
+        or card.stability_days is None
+        or card.stability_days < LEARNING_STABILITY_DAYS
+        for card in reviewed
+    ):
+        return MasteryLevel.LEARNING
+    if len(reviewed) < len(cards):
+        return MasteryLevel.FAMILIAR
+    weakest = min(card.stability_days or 0.0 for card in reviewed)
+    if weakest >= MASTERED_STABILITY_DAYS:
+        return MasteryLevel.MASTERED
+    if weakest >= PROFICIENT_STABILITY_DAYS:
+        return MasteryLevel.PROFICIENT
+    return MasteryLevel.FAMILIAR
+
+
+def concept_mastery(
+    cards: Sequence[CardMemory],
+    *,
+    at: datetime,
+    due_before: datetime,
+    desired_retention: float,
+    scheduler: SchedulerSettings,
+) -> ConceptMastery:
+    """The concept's mastery at the moment ``at``, counting cards due before ``due_before``."""
+    chances = [
+        chance
+        for card in cards
+        if card.state is not None
+        and (chance := retrievability(card.stability_days, card.last_review, at, scheduler))
+        is not None
+    ]
+    concept_retrievability = sum(chances) / len(chances) if chances else None
+    return ConceptMastery(
+        level=mastery_level(cards),
+        retrievability=concept_retrievability,
+        fading=concept_retrievability is not None and concept_retrievability < desired_retention,
+        due_cards=sum(
+            1
+            for card in cards
+            if card.state is not None and card.due is not None and card.due < due_before
+        ),
+    )
+
+
+def subtree_masteries(
+    concepts: Iterable[tuple[int, int | None]], masteries: dict[int, ConceptMastery]
+) -> dict[int, SubtreeMastery]:
+    """Aggregate each concept's sub-tree; ``concepts`` are (id, parent id) pairs in map order.
+
+    Map order lists a parent before its children, so walking it backwards
+    finishes every child before its parent: one pass, no recursion.
+    """
+    ordered = list(concepts)
+    subtrees = {concept_id: SubtreeMastery() for concept_id, _ in ordered}
+    for concept_id, parent_id in reversed(ordered):
+        subtree = subtrees[concept_id]
+        subtree.add_concept(masteries[concept_id])
+        if parent_id is not None and parent_id in subtrees:
+            subtrees[parent_id].add_subtree(subtree)
+    return subtrees
