@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
@@ -74,6 +74,18 @@ def make_engine(database_url: str, **engine_options: Any) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def refresh_planner_statistics(session: Session) -> None:
+    """Let SQLite's query planner see the tables' real sizes after a bulk change.
+
+    Without statistics SQLite guesses join orders, and the day's new-card
+    query then sorts every card instead of walking concepts in map order
+    (measured: 15 ms against 2.5 ms for 15,000 cards). PostgreSQL's
+    autovacuum keeps its own statistics.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("ANALYZE"))
 
 
 @contextmanager

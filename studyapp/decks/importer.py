@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from studyapp.db import refresh_planner_statistics
 from studyapp.decks.document import ConceptDraft, DeckDraft
 from studyapp.models import CARD_KIND_ORDER, Card, Concept, Deck
 
@@ -165,6 +166,7 @@ def import_deck(
             concept.map_order = concept.subtree_last_order = next_order
             next_order += 1
     session.flush()
+    refresh_planner_statistics(session)
     return report
 
 
