@@ -234,12 +234,7 @@ def apply_rating(
     if row is None:
         row = CardState(user_id=context.user_id, card_id=card_id, reps=0, lapses=0)
         session.add(row)
-    row.state = after.state.value
-    row.step = after.step
-    row.stability_days = after.stability_days
-    row.difficulty = after.difficulty
-    row.due = after.due
-    row.last_review = after.last_review
+    _store(row, after)
     row.reps += 1
     if _is_lapse(before, grade):
         row.lapses += 1
@@ -266,6 +261,15 @@ def apply_rating(
     session.add(log)
     session.flush()
     return RatingResult(card_id=card_id, memory=after, review_log_id=log.id, replayed=False)
+
+
+def _store(row: CardState, memory: MemoryState) -> None:
+    row.state = memory.state.value
+    row.step = memory.step
+    row.stability_days = memory.stability_days
+    row.difficulty = memory.difficulty
+    row.due = memory.due
+    row.last_review = memory.last_review
 
 
 def _is_lapse(before: MemoryState | None, grade: Grade) -> bool:
@@ -333,12 +337,7 @@ def undo_last_rating(session: Session, context: StudyContext) -> UndoResult:
                 due=log.before_due,
                 last_review=log.before_last_review,
             )
-            row.state = log.before_state
-            row.step = log.before_step
-            row.stability_days = log.before_stability_days
-            row.difficulty = log.before_difficulty
-            row.due = log.before_due
-            row.last_review = log.before_last_review
+            _store(row, restored)
             row.reps -= 1
             if log.before_state == State.Review.value and grade == Grade.AGAIN:
                 row.lapses -= 1
