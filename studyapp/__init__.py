@@ -56,10 +56,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from studyapp.api import api_blueprint
     from studyapp.web import auth, decks, settings, study
+    from studyapp.web import map as map_pages
 
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(decks.blueprint)
     app.register_blueprint(study.blueprint)
     app.register_blueprint(settings.blueprint)
+    app.register_blueprint(map_pages.blueprint)
+    from studyapp.web import quiz  # the quiz pages (studyapp.quiz)
+    app.register_blueprint(quiz.blueprint)
+    from studyapp.web import dashboard  # how studying is going (studyapp.stats)
+    app.register_blueprint(dashboard.blueprint)
+    from studyapp.web import export  # history downloads (docs/export.md)
+    app.register_blueprint(export.blueprint)
     app.register_blueprint(api_blueprint)
     return app

@@ -103,6 +103,66 @@ def cmd_user_create(app: Flask, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_user(app: Flask, args: argparse.Namespace) -> int:
+    import json
+    import os
+    import tempfile
+
+    from studyapp.user_export import UserExportError, export_user
+
+    with _session(app) as session:
+        try:
+            document = export_user(session, args.name, now=_now(app))
+        except UserExportError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    text = json.dumps(document, ensure_ascii=False, indent=1) + "\n"
+    if args.path == "-":
+        sys.stdout.write(text)
+        return 0
+    target = Path(args.path)
+    # Write beside the target and rename, so a failure never leaves half a backup.
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    print(
+        f"exported {document['user']['username']}: {len(document['card_states'])} card states, "
+        f"{len(document['review_logs'])} reviews, {len(document['decks'])} private decks "
+        f"to {target}"
+    )
+    return 0
+
+
+def cmd_import_user(app: Flask, args: argparse.Namespace) -> int:
+    import json
+
+    from studyapp.user_export import UserImportError, import_user
+
+    try:
+        raw = sys.stdin.read() if args.path == "-" else Path(args.path).read_text("utf-8")
+        document = json.loads(raw)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        print(f"error: cannot read {args.path}: {error}", file=sys.stderr)
+        return 2
+    with _session(app) as session:
+        try:
+            with transaction(session):
+                user = import_user(session, document, rename=args.rename)
+        except UserImportError as error:
+            print(f"error: nothing was imported. {error}", file=sys.stderr)
+            return 2
+    print(
+        f"imported user {user.username}: {len(document['card_states'])} card states, "
+        f"{len(document['review_logs'])} reviews, {len(document['decks'])} private decks"
+    )
+    return 0
+
+
 def cmd_serve(app: Flask, args: argparse.Namespace) -> int:
     app.run(host=args.host, port=args.port, debug=args.debug, use_reloader=False)
     return 0
@@ -135,6 +195,20 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", help="password (prompted for when left out)")
     create.add_argument("--admin", action="store_true", help="make an administrator")
     create.set_defaults(handler=cmd_user_create)
+
+    export_user = commands.add_parser(
+        "export-user", help="write one user's account and history as JSON (docs/export.md)"
+    )
+    export_user.add_argument("name", help="the username")
+    export_user.add_argument("path", metavar="PATH", help="the JSON file to write ('-': stdout)")
+    export_user.set_defaults(handler=cmd_export_user)
+
+    import_user = commands.add_parser(
+        "import-user", help="create a user from an export-user file, or refuse and write nothing"
+    )
+    import_user.add_argument("path", metavar="PATH", help="the JSON file to read ('-': stdin)")
+    import_user.add_argument("--rename", metavar="NEWNAME", help="import under this username")
+    import_user.set_defaults(handler=cmd_import_user)
 
     serve = commands.add_parser("serve", help="run the development server")
     serve.add_argument("--host", default="127.0.0.1")

@@ -132,6 +132,11 @@ def mastery_level(cards: Sequence[CardMemory]) -> MasteryLevel:
     return MasteryLevel.FAMILIAR
 
 
+_NOT_STARTED = ConceptMastery(
+    level=MasteryLevel.NOT_STARTED, retrievability=None, fading=False, due_cards=0
+)
+
+
 def concept_mastery(
     cards: Sequence[CardMemory],
     *,
@@ -139,16 +144,28 @@ def concept_mastery(
     due_before: datetime,
     desired_retention: float,
     scheduler: SchedulerSettings,
+    chances: Sequence[float | None] | None = None,
 ) -> ConceptMastery:
-    """The concept's mastery at the moment ``at``, counting cards due before ``due_before``."""
-    chances = [
+    """The concept's mastery at the moment ``at``, counting cards due before ``due_before``.
+
+    ``chances`` may give each card's retrievability at ``at`` when the caller has
+    already asked FSRS for it (one per card, in order); otherwise it is computed here.
+    """
+    if all(card.state is None for card in cards):
+        return _NOT_STARTED  # never studied: the common case in a large deck
+    if chances is None:
+        chances = [
+            retrievability(card.stability_days, card.last_review, at, scheduler)
+            if card.state is not None
+            else None
+            for card in cards
+        ]
+    known = [
         chance
-        for card in cards
-        if card.state is not None
-        and (chance := retrievability(card.stability_days, card.last_review, at, scheduler))
-        is not None
+        for card, chance in zip(cards, chances, strict=True)
+        if card.state is not None and chance is not None
     ]
-    concept_retrievability = sum(chances) / len(chances) if chances else None
+    concept_retrievability = sum(known) / len(known) if known else None
     return ConceptMastery(
         level=mastery_level(cards),
         retrievability=concept_retrievability,

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Boolean,
     Float,
     ForeignKey,
@@ -243,3 +244,82 @@ class ReviewLog(Base):
     after_stability_days: Mapped[float] = mapped_column(Float)
     after_difficulty: Mapped[float] = mapped_column(Float)
     after_due: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class QuizMode(enum.StrEnum):
+    """How a quiz asks: flip a card and rate it, or pick the concept from four titles."""
+
+    RECALL = "recall"
+    CHOICE = "choice"
+
+
+class Quiz(Base):
+    """One user's quiz of one branch (a concept and its descendants); see docs/quiz.md.
+
+    Its questions are created with it, so their order and number are fixed.
+    The ``before_*`` columns snapshot the branch's mastery at creation
+    (concepts per level and mean retrievability), to compare with it afterwards.
+    """
+
+    __tablename__ = "quizzes"
+    __table_args__ = (Index("ix_quizzes_user_id_created_at", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    deck_id: Mapped[int] = mapped_column(ForeignKey("decks.id", ondelete="CASCADE"), index=True)
+    subtree_id: Mapped[int] = mapped_column(
+        ForeignKey("concepts.id", ondelete="CASCADE"), index=True
+    )
+    mode: Mapped[str] = mapped_column(String(16))
+    practice_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    question_count: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    before_not_started: Mapped[int] = mapped_column(Integer)
+    before_learning: Mapped[int] = mapped_column(Integer)
+    before_familiar: Mapped[int] = mapped_column(Integer)
+    before_proficient: Mapped[int] = mapped_column(Integer)
+    before_mastered: Mapped[int] = mapped_column(Integer)
+    before_mean_retrievability: Mapped[float | None] = mapped_column(Float)
+
+    questions: Mapped[list[QuizQuestion]] = relationship(
+        back_populates="quiz", order_by="QuizQuestion.position", passive_deletes=True
+    )
+
+
+class QuizQuestion(Base):
+    """One question of a quiz and, once answered, the answer.
+
+    ``prompt_kind`` is the card kind shown (recall mode) or ``masked_summary``
+    (choice mode, asked on the concept's recognise card); ``options`` the
+    concept ids offered, in the order shown. ``rating`` is the grade the answer
+    counts as (choice: Good when right, Again when wrong), whether or not it was
+    applied to FSRS (``applied_to_fsrs``; ``review_log_id`` is its log row).
+    """
+
+    __tablename__ = "quiz_questions"
+    __table_args__ = (UniqueConstraint("quiz_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"), index=True)
+    concept_id: Mapped[int] = mapped_column(
+        ForeignKey("concepts.id", ondelete="CASCADE"), index=True
+    )
+    prompt_kind: Mapped[str] = mapped_column(String(16))
+    options: Mapped[list[int] | None] = mapped_column(JSON)
+    chosen_concept_id: Mapped[int | None] = mapped_column(
+        ForeignKey("concepts.id", ondelete="SET NULL"), index=True
+    )
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    correct: Mapped[bool | None] = mapped_column(Boolean)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
+    applied_to_fsrs: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_log_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_logs.id", ondelete="SET NULL"), index=True
+    )
+
+    quiz: Mapped[Quiz] = relationship(back_populates="questions")

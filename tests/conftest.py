@@ -35,6 +35,8 @@ from studyapp.decks.importer import ImportReport, import_deck
 from studyapp.decks.reading import read_deck_bytes
 from studyapp.models import Base, User
 
+pytest_plugins = ["tests.browser_support"]
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT.parent / "shared" / "seeds"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

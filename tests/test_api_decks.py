@@ -166,7 +166,9 @@ def test_the_tree_nests_concepts_with_this_users_new_cards(ada, import_text):
         "Groups", ["Subgroups", "Cosets"]
     )
     assert [c["title"] for c in rings["children"]] == ["Ideals", "Fields"]
-    assert {"id", "key", "title", "summary", "detail", "cards", "children"} == set(groups)
+    assert set(groups) == {
+        "id", "key", "title", "summary", "detail", "cards", "mastery", "children"
+    }
     assert groups["summary"] == "Groups in one sentence."
     assert [card["kind"] for card in groups["cards"]] == ["recall", "recognise", "explain"]
     for card in groups["cards"]:

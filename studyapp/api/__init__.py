@@ -1,4 +1,4 @@
-"""The JSON API under ``/api/v1``: bearer tokens, decks, review and today's counts.
+"""The JSON API under ``/api/v1``: bearer tokens, decks, review, today's counts and quizzes.
 
 ``docs/api.md`` is the guide; ``GET /api/v1/openapi.json`` (built in
 :mod:`studyapp.api.openapi`) is the reference. Every response under the prefix,
@@ -8,7 +8,7 @@ errors included, is JSON (see :mod:`studyapp.api.errors`).
 from __future__ import annotations
 
 # Importing the route modules registers their routes and handlers on the blueprint.
-from studyapp.api import auth, decks, errors, openapi, review  # noqa: F401
+from studyapp.api import auth, decks, errors, export, openapi, quizzes, review, stats  # noqa: F401
 from studyapp.api.blueprint import API_PREFIX, api_blueprint
 
 __all__ = ["API_PREFIX", "api_blueprint"]

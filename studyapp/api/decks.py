@@ -18,6 +18,7 @@ from studyapp.decks.catalogue import deck_summary, deck_tree, visible_decks
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.importer import ImportReport, import_deck
 from studyapp.decks.reading import read_deck_bytes
+from studyapp.web.map import AsOfError, gc_paused, map_moment
 from studyapp.web.runtime import db_session, now, study_context
 
 UPLOAD_FIELD = "file"
@@ -57,15 +58,32 @@ def upload_deck() -> tuple[Response, int]:
 
 @api_blueprint.route(f"/decks/<int(max={MAX_ID}):deck_id>/tree", methods=["GET"])
 def get_deck_tree(deck_id: int) -> Response:
+    """The tree with card states and mastery, today or ``as_of`` a later date (docs/mastery.md)."""
+    with gc_paused():
+        return _deck_tree_response(deck_id)
+
+
+def _deck_tree_response(deck_id: int) -> Response:
     user = current_user()
     session = db_session()
     context = study_context(user)
+    try:
+        moment = map_moment(request.args.get("as_of"), context)
+    except AsOfError as error:
+        code = "invalid_parameter" if error.status == 400 else error.code
+        raise ApiError(error.status, code, error.message) from None
     roots = deck_tree(
-        session, user.id, deck_id, now=context.now, scheduler_settings=context.scheduler
+        session,
+        user.id,
+        deck_id,
+        now=moment.at,
+        scheduler_settings=context.scheduler,
+        due_before=moment.due_before,
     )
     return jsonify(
         {
             "deck": serialize.deck(deck_summary(session, user.id, deck_id)),
+            "as_of": moment.day.isoformat(),
             "concepts": [serialize.concept(node) for node in roots],
         }
     )

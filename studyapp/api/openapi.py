@@ -155,11 +155,21 @@ def _schemas() -> dict[str, Schema]:
                 "summary": {"type": "string"},
                 "detail": {"type": "string"},
                 "cards": {"type": "array", "items": _ref("Card")},
+                "mastery": _ref("Mastery"),
                 "children": {"type": "array", "items": _ref("Concept")},
             }
         ),
+        "Mastery": _mastery_schema(),
         "DeckTree": _object(
-            {"deck": _ref("Deck"), "concepts": {"type": "array", "items": _ref("Concept")}}
+            {
+                "deck": _ref("Deck"),
+                "as_of": {
+                    "type": "string",
+                    "format": "date",
+                    "description": "The day mastery is computed for: today, or as_of.",
+                },
+                "concepts": {"type": "array", "items": _ref("Concept")},
+            }
         ),
         "Preview": preview,
         "NextCard": _object(
@@ -252,14 +262,261 @@ def _schemas() -> dict[str, Schema]:
                 )
             }
         ),
+        **_quiz_schemas(),
+        **_stats_schemas(),
     }
+
+
+def _quiz_schemas() -> dict[str, Schema]:
+    """Quizzes (studyapp.quiz; docs/quiz.md)."""
+    rating = {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4,
+        "description": "1 Again, 2 Hard, 3 Good, 4 Easy.",
+    }
+    return {
+        "QuizRequest": {
+            "type": "object",
+            "required": ["deck_id", "subtree", "mode"],
+            "properties": {
+                "deck_id": _ID,
+                "subtree": {
+                    **_ID,
+                    "description": "The concept whose branch (it and its descendants) is quizzed; "
+                    "a live concept of that deck.",
+                },
+                "mode": {
+                    "type": "string",
+                    "enum": ["recall", "choice"],
+                    "description": "recall: every card, flipped and rated 1-4. choice: one "
+                    "question per concept, its masked summary and up to four titles.",
+                },
+                "practice_only": {
+                    "type": "boolean",
+                    "default": False,
+                    "description": "Record the answers without rescheduling any card.",
+                },
+            },
+        },
+        "QuizCreated": _object(
+            {"quiz_id": _ID, "total": {"type": "integer", "minimum": 0}},
+            description="The new quiz and its number of questions.",
+        ),
+        "QuizOption": _object({"concept_id": _ID, "title": {"type": "string"}}),
+        "QuizQuestion": {
+            "type": "object",
+            "required": [
+                "question_id",
+                "number",
+                "total",
+                "card_id",
+                "concept_id",
+                "kind",
+                "prompt_kind",
+                "prompt",
+                "context",
+            ],
+            "properties": {
+                "question_id": _ID,
+                "number": {"type": "integer", "minimum": 1, "description": "1-based."},
+                "total": {"type": "integer", "minimum": 1},
+                "card_id": _ID,
+                "concept_id": _ID,
+                "kind": {"type": "string", "enum": _CARD_KINDS},
+                "prompt_kind": {
+                    "type": "string",
+                    "enum": [*_CARD_KINDS, "masked_summary"],
+                    "description": "The card kind asked (recall mode) or masked_summary (choice).",
+                },
+                "prompt": {
+                    "type": "string",
+                    "description": "The card's front (recall), or the concept's summary with its "
+                    "name masked (choice).",
+                },
+                "context": _nullable(
+                    {"type": "string", "description": "The parent concept's title."}
+                ),
+                "answer": {
+                    "type": "string",
+                    "description": "Recall mode only: the card's back, to flip to.",
+                },
+                "options": {
+                    "type": "array",
+                    "items": _ref("QuizOption"),
+                    "maxItems": 4,
+                    "description": "Choice mode only: the right title and up to three wrong "
+                    "ones, in a fixed shuffled order.",
+                },
+            },
+        },
+        "QuizAnswerRequest": {
+            "type": "object",
+            "required": ["question_id"],
+            "properties": {
+                "question_id": _ID,
+                "concept_id": _nullable({**_ID, "description": "Choice mode: the option chosen."}),
+                "rating": _nullable(
+                    {**rating, "description": "Recall mode: " + rating["description"]}
+                ),
+                "duration_ms": _nullable({"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
+            },
+        },
+        "QuizAnswerResult": _object(
+            {
+                "question_id": _ID,
+                "correct": {
+                    "type": "boolean",
+                    "description": "Choice: the right concept was chosen. Recall: rated Hard, "
+                    "Good or Easy (recalled); Again is not.",
+                },
+                "answer_concept_id": _ID,
+                "rating": {
+                    **rating,
+                    "description": "The rating the answer counts as (choice: 3 Good if right, "
+                    "1 Again if wrong).",
+                },
+                "chosen_concept_id": _nullable(_ID),
+                "applied_to_fsrs": {
+                    "type": "boolean",
+                    "description": "False for a practice-only quiz.",
+                },
+                "replayed": {
+                    "type": "boolean",
+                    "description": "The question had already been answered: this is the stored "
+                    "result and nothing changed.",
+                },
+                "finished": {"type": "boolean", "description": "No question is left."},
+            }
+        ),
+        "BranchMastery": _object(
+            {
+                "levels": _object(
+                    {
+                        level: {"type": "integer", "minimum": 0}
+                        for level in (
+                            "not_started",
+                            "learning",
+                            "familiar",
+                            "proficient",
+                            "mastered",
+                        )
+                    },
+                    description="Concepts of the branch at each mastery level (docs/mastery.md).",
+                ),
+                "mean_retrievability": _nullable({"type": "number", "minimum": 0, "maximum": 1}),
+            }
+        ),
+        "QuizAnswer": _object(
+            {
+                "question_id": _ID,
+                "card_id": _ID,
+                "prompt_kind": {"type": "string", "enum": [*_CARD_KINDS, "masked_summary"]},
+                "rating": rating,
+                "correct": {"type": "boolean"},
+                "chosen_concept_id": _nullable(_ID),
+                "applied_to_fsrs": {"type": "boolean"},
+                "answered_at": _TIMESTAMP,
+            }
+        ),
+        "QuizConceptResult": _object(
+            {
+                "concept_id": _ID,
+                "title": {"type": "string"},
+                "correct": _nullable(
+                    {
+                        "type": "boolean",
+                        "description": "Every question of the concept answered right; null "
+                        "until all are answered.",
+                    }
+                ),
+                "answers": {"type": "array", "items": _ref("QuizAnswer")},
+            }
+        ),
+        "QuizResults": _object(
+            {
+                "quiz_id": _ID,
+                "deck_id": _ID,
+                "subtree": _ID,
+                "mode": {"type": "string", "enum": ["recall", "choice"]},
+                "practice_only": {"type": "boolean"},
+                "created_at": _TIMESTAMP,
+                "finished_at": _nullable(_TIMESTAMP),
+                "total": {"type": "integer", "minimum": 0},
+                "answered": {"type": "integer", "minimum": 0},
+                "right": {"type": "integer", "minimum": 0},
+                "finished": {"type": "boolean"},
+                "concepts": {
+                    "type": "array",
+                    "items": _ref("QuizConceptResult"),
+                    "description": "In map order.",
+                },
+                "mastery_before": _ref("BranchMastery"),
+                "mastery_after": {
+                    "oneOf": [_ref("BranchMastery"), {"type": "null"}],
+                    "description": "Now; null if the branch is gone from the deck.",
+                },
+            }
+        ),
+    }
+
+
+_MASTERY_LEVELS = ["not_started", "learning", "familiar", "proficient", "mastered"]
+
+
+def _mastery_schema() -> Schema:
+    """A concept's mastery and its sub-tree's (studyapp.mastery; docs/mastery.md)."""
+    chance = {"type": "number", "minimum": 0, "maximum": 1}
+    return _object(
+        {
+            "level": {"type": "string", "enum": _MASTERY_LEVELS},
+            "retrievability": _nullable(
+                {
+                    **chance,
+                    "description": "Mean FSRS recall probability of the reviewed cards at the "
+                    "moment asked about; null when none was reviewed.",
+                }
+            ),
+            "fading": {
+                "type": "boolean",
+                "description": "retrievability is below the user's desired retention.",
+            },
+            "due_cards": {
+                "type": "integer",
+                "minimum": 0,
+                "description": "This concept's cards due by the end of the study day asked about.",
+            },
+            "subtree": _object(
+                {
+                    "levels": _object(
+                        {
+                            level: {"type": "integer", "minimum": 0}
+                            for level in _MASTERY_LEVELS
+                        },
+                        description="How many concepts of the sub-tree (the concept and all "
+                        "its descendants) are at each level.",
+                    ),
+                    "mean_retrievability": _nullable(
+                        {
+                            **chance,
+                            "description": "Mean of the sub-tree's concept retrievabilities "
+                            "that exist; null when none does.",
+                        }
+                    ),
+                }
+            ),
+        },
+        description="How well the user knows the concept (levels from stability; "
+        "retrievability and fading at the moment asked about).",
+    )
 
 
 _ERROR_RESPONSES = {
     "BadRequest": "The request is malformed (not JSON, a non-integer id, a missing file).",
     "Unauthorized": "No bearer token, or not a valid one.",
     "NotFound": "No such thing among the user's decks (other users' private decks included).",
-    "Conflict": "Not possible now: card_not_due, nothing_to_undo or concurrent_rating.",
+    "Conflict": "Not possible now: card_not_due, nothing_to_undo, concurrent_rating or "
+    "question_not_current.",
     "PayloadTooLarge": "The request body is larger than 5 MB.",
     "InvalidRequest": "A field is missing or has the wrong type or range (code invalid_request).",
     "InvalidDeck": "The deck file cannot be imported (code invalid_deck, with problems).",
@@ -358,11 +615,14 @@ def _paths() -> dict[str, Any]:
         "/decks/{deck_id}/tree": {
             "get": _operation(
                 "getDeckTree",
-                "A deck's concept tree with the user's state of every card.",
+                "A deck's concept tree with the user's state of every card and the mastery of "
+                "every concept, today or as of a later date.",
                 "decks",
                 {
                     "200": _json(_ref("DeckTree"), "The deck and its live concepts in map order."),
+                    "400": _error("BadRequest"),
                     "404": _error("NotFound"),
+                    "422": _error("InvalidRequest"),
                 },
                 parameters=[
                     {
@@ -370,7 +630,17 @@ def _paths() -> dict[str, Any]:
                         "in": "path",
                         "required": True,
                         "schema": _ID,
-                    }
+                    },
+                    {
+                        "name": "as_of",
+                        "in": "query",
+                        "required": False,
+                        "description": "Compute mastery for this day (YYYY-MM-DD, the user's "
+                        "study day): retrievability at its start, due cards by its end. Today "
+                        "or later, at most 10 years ahead; an earlier date is refused with 422 "
+                        "(date_in_past), a malformed one with 400 (invalid_parameter).",
+                        "schema": {"type": "string", "format": "date"},
+                    },
                 ],
             )
         },
@@ -428,6 +698,9 @@ def _paths() -> dict[str, Any]:
                 {"200": _json(_ref("TodayStats"), "Today's counts.")},
             )
         },
+        **_quiz_paths(),
+        **_stats_paths(),
+        **_export_paths(),
         "/openapi.json": {
             "get": _operation(
                 "openapiDocument",
@@ -442,6 +715,278 @@ def _paths() -> dict[str, Any]:
                 public_operation=True,
             )
         },
+    }
+
+
+def _quiz_paths() -> dict[str, Any]:
+    quiz_id = [{"name": "quiz_id", "in": "path", "required": True, "schema": _ID}]
+    return {
+        "/quizzes": {
+            "post": _operation(
+                "createQuiz",
+                "Start a quiz of a branch: every card of a concept's sub-tree, due or not, "
+                "weakest first.",
+                "quizzes",
+                {
+                    "201": _json(_ref("QuizCreated"), "The quiz, with all its questions made."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "422": _error("InvalidRequest"),
+                },
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("QuizRequest")}},
+                },
+            )
+        },
+        "/quizzes/{quiz_id}": {
+            "get": _operation(
+                "getQuiz",
+                "The quiz's result per concept and the branch's mastery before and now.",
+                "quizzes",
+                {
+                    "200": _json(_ref("QuizResults"), "The quiz so far, or its result."),
+                    "404": _error("NotFound"),
+                },
+                parameters=quiz_id,
+            )
+        },
+        "/quizzes/{quiz_id}/next": {
+            "get": _operation(
+                "nextQuizQuestion",
+                "The quiz's current (first unanswered) question.",
+                "quizzes",
+                {
+                    "200": _json(_ref("QuizQuestion"), "The question to show."),
+                    "204": {"description": "The quiz is over."},
+                    "404": _error("NotFound"),
+                },
+                parameters=quiz_id,
+            )
+        },
+        "/quizzes/{quiz_id}/answers": {
+            "post": _operation(
+                "answerQuizQuestion",
+                "Answer the current question; answering an answered question again returns "
+                "its stored result and changes nothing.",
+                "quizzes",
+                {
+                    "200": _json(_ref("QuizAnswerResult"), "Whether the answer was right."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                    "409": _error("Conflict"),
+                    "422": _error("InvalidRequest"),
+                },
+                parameters=quiz_id,
+                requestBody={
+                    "required": True,
+                    "content": {"application/json": {"schema": _ref("QuizAnswerRequest")}},
+                },
+            )
+        },
+    }
+
+
+def _export_paths() -> dict[str, Any]:
+    """Downloads of the user's own history (studyapp.review_export; docs/export.md)."""
+    columns = "card_id,review_time,review_rating,review_state,review_duration"
+    return {
+        "/export/reviews.csv": {
+            "get": _operation(
+                "exportReviewsCsv",
+                "The user's whole review log as CSV, in the FSRS optimizer's layout.",
+                "export",
+                {
+                    "200": {
+                        "description": f"Streamed CSV with the header {columns}: card id, review "
+                        "time in epoch milliseconds (UTC), rating 1-4, the card's state before "
+                        "the review (0 New, 1 Learning, 2 Review, 3 Relearning), duration in "
+                        "ms (0 when unknown); ordered by card, then time.",
+                        "headers": {
+                            "Content-Disposition": {
+                                "schema": {"type": "string"},
+                                "description": 'attachment; filename="reviews.csv"',
+                            }
+                        },
+                        "content": {
+                            "text/csv": {
+                                "schema": {"type": "string"},
+                                "example": f"{columns}\n42,1772442000000,3,0,5400\n",
+                            }
+                        },
+                    }
+                },
+            )
+        }
+    }
+
+
+def _stats_schemas() -> dict[str, Schema]:
+    """The dashboard's figures (studyapp.stats; docs/dashboard.md)."""
+    count = {"type": "integer", "minimum": 0}
+    share = {"type": "number", "minimum": 0, "maximum": 1}
+    date = {"type": "string", "format": "date", "description": "A study day, by its local date."}
+    levels = _object(
+        {
+            level: count
+            for level in ("not_started", "learning", "familiar", "proficient", "mastered")
+        },
+        description="Live concepts at each mastery level (docs/mastery.md).",
+    )
+    pass_fail = _object(
+        {
+            "passed": {**count, "description": "Rated Hard, Good or Easy."},
+            "failed": {**count, "description": "Rated Again."},
+            "rate": _nullable({**share, "description": "passed / (passed + failed)."}),
+        }
+    )
+    retention_period = _object(
+        {
+            "days": {"type": "integer", "minimum": 1, "description": "Study days covered."},
+            "young": {**pass_fail, "description": "Scheduled interval under 21 days."},
+            "mature": {**pass_fail, "description": "Scheduled interval of 21 days or more."},
+            "all": pass_fail,
+        }
+    )
+    periods = ("today", "yesterday", "last_7_days", "last_30_days", "last_365_days")
+    return {
+        "Stats": _object(
+            {
+                "deck_id": _nullable({"type": "integer", "minimum": 1}),
+                "study_day": date,
+                "time_zone": {"type": "string"},
+                "day_rollover_hour": {"type": "integer", "minimum": 0, "maximum": 23},
+                "today": _object(
+                    {
+                        "reviewed": {**count, "description": "Ratings given today."},
+                        "again": {**count, "description": "Of them, Again."},
+                        "new_introduced": {**count, "description": "New cards seen today."},
+                        "time_spent_ms": {**count, "description": "Answer time today."},
+                        "due": {**count, "description": "Review cards still due today."},
+                        "learning": {**count, "description": "Learning cards left today."},
+                        "new_left": {**count, "description": "New cards still available."},
+                    }
+                ),
+                "streak_days": {
+                    **count,
+                    "description": "Consecutive study days with a rating, ending today (or "
+                    "yesterday if none yet today).",
+                },
+                "heatmap": {
+                    "type": "array",
+                    "description": "Ratings per study day, the last 365 days, oldest first.",
+                    "items": _object({"date": date, "reviews": count}),
+                },
+                "desired_retention": share,
+                "true_retention": _object(
+                    dict.fromkeys(periods, retention_period),
+                    description="Ratings of cards in review: not Again (passed) or Again.",
+                ),
+                "forecast": {
+                    "type": "array",
+                    "description": "Cards falling due per study day, the next 30 days; the "
+                    "first (today) includes the overdue ones.",
+                    "items": _object({"date": date, "due": count}),
+                },
+                "card_states": _object(
+                    {
+                        name: count
+                        for name in ("new", "learning", "review", "relearning", "retired")
+                    }
+                ),
+                "mastery_levels": levels,
+                "mastery_by_deck": {
+                    "type": "array",
+                    "items": _object(
+                        {"deck_id": _ID, "title": {"type": "string"}, "levels": levels}
+                    ),
+                },
+                "stability_histogram": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "from_days": {"type": "number", "minimum": 0},
+                            "to_days": _nullable(
+                                {"type": "number", "description": "Exclusive; null: no end."}
+                            ),
+                            "cards": count,
+                        }
+                    ),
+                },
+                "retrievability_histogram": {
+                    "type": "array",
+                    "items": _object({"from": share, "to": share, "cards": count}),
+                },
+                "mean_retrievability": _nullable(share),
+                "hardest": {
+                    "type": "array",
+                    "maxItems": 10,
+                    "description": "Most lapses first, then lowest mean retrievability.",
+                    "items": _object(
+                        {
+                            "concept_id": _ID,
+                            "deck_id": _ID,
+                            "title": {"type": "string"},
+                            "deck_title": {"type": "string"},
+                            "lapses": count,
+                            "retrievability": _nullable(share),
+                            "map_path": {
+                                "type": "string",
+                                "description": "The concept on its deck's map.",
+                                "examples": ["/decks/3/map?focus=42"],
+                            },
+                        }
+                    ),
+                },
+                "quizzes": {
+                    "type": "array",
+                    "description": "Quiz scores per branch, most recently quizzed first.",
+                    "items": _object(
+                        {
+                            "subtree": _ID,
+                            "deck_id": _ID,
+                            "title": {"type": "string"},
+                            "results": {
+                                "type": "array",
+                                "items": _object(
+                                    {
+                                        "quiz_id": _ID,
+                                        "date": date,
+                                        "taken_at": _TIMESTAMP,
+                                        "mode": {"type": "string", "enum": ["recall", "choice"]},
+                                        "answered": count,
+                                        "right": count,
+                                        "score": share,
+                                        "finished": {"type": "boolean"},
+                                    }
+                                ),
+                            },
+                        }
+                    ),
+                },
+            },
+            description="How studying is going: docs/dashboard.md explains every figure.",
+        )
+    }
+
+
+def _stats_paths() -> dict[str, Any]:
+    return {
+        "/stats": {
+            "get": _operation(
+                "getStats",
+                "The dashboard's figures: today, streak, reviews per day, true retention, "
+                "forecast, card states, mastery, stability, retrievability, hardest concepts "
+                "and quiz scores.",
+                "stats",
+                {
+                    "200": _json(_ref("Stats"), "The figures, in the user's study days."),
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                },
+                parameters=[_id_query("deck_id", "Only this deck (default: all decks).")],
+            )
+        }
     }
 
 
@@ -462,6 +1007,9 @@ def build_document(server_url: str = API_PREFIX) -> dict[str, Any]:
             {"name": "auth"},
             {"name": "decks"},
             {"name": "review"},
+            {"name": "quizzes"},
+            {"name": "stats"},
+            {"name": "export"},
             {"name": "meta"},
         ],
         "paths": _paths(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from studyapp.card_faces import CardFaces
@@ -13,13 +13,16 @@ from studyapp.scheduling.memory import Grade, MemoryState
 from studyapp.scheduling.queue import QueueEntry
 from studyapp.scheduling.review import RatingResult, UndoResult
 from studyapp.scheduling.today import TodayCounts
+from studyapp.stats import DashboardStats, PassFail
 
 
 def timestamp(moment: datetime | None) -> str | None:
     """ISO-8601 in UTC with a ``Z``: ``2026-03-02T09:10:00Z``."""
     if moment is None:
         return None
-    return as_utc(moment).isoformat().replace("+00:00", "Z")
+    if moment.tzinfo is not UTC:  # values read from the database are UTC already
+        moment = as_utc(moment)
+    return moment.isoformat()[:-6] + "Z"  # "+00:00" -> "Z"
 
 
 def state_name(state_value: int | None) -> str:
@@ -60,7 +63,26 @@ def concept(node: ConceptNode) -> dict[str, Any]:
         "summary": node.summary,
         "detail": node.detail,
         "cards": [card(view) for view in node.cards],
+        "mastery": mastery(node),
         "children": [concept(child) for child in node.children],
+    }
+
+
+def mastery(node: ConceptNode) -> dict[str, Any]:
+    """The concept's mastery and its sub-tree's (docs/mastery.md)."""
+    own, subtree = node.mastery, node.subtree
+    assert own is not None and subtree is not None
+    return {
+        "level": own.level.value,
+        "retrievability": own.retrievability,
+        "fading": own.fading,
+        "due_cards": own.due_cards,
+        "subtree": {
+            # Every level, in MASTERY_LEVELS order (MasteryLevel is a str enum: its keys
+            # are written as their values).
+            "levels": dict(subtree.levels),
+            "mean_retrievability": subtree.mean_retrievability,
+        },
     }
 
 
@@ -116,4 +138,101 @@ def today(counts: TodayCounts) -> dict[str, Any]:
         "due": counts.due,
         "new": counts.new,
         "learning": counts.learning,
+    }
+
+
+def _pass_fail(counts: PassFail) -> dict[str, Any]:
+    return {"passed": counts.passed, "failed": counts.failed, "rate": counts.rate}
+
+
+def stats(figures: DashboardStats) -> dict[str, Any]:
+    """The dashboard's figures (studyapp.stats; docs/dashboard.md)."""
+    today_figures = figures.today
+    return {
+        "deck_id": figures.deck_id,
+        "study_day": figures.day.date.isoformat(),
+        "time_zone": figures.time_zone,
+        "day_rollover_hour": figures.day_rollover_hour,
+        "today": {
+            "reviewed": today_figures.reviewed,
+            "again": today_figures.again_count,
+            "new_introduced": today_figures.new_introduced,
+            "time_spent_ms": today_figures.time_spent_ms,
+            "due": today_figures.due_left,
+            "learning": today_figures.learning_left,
+            "new_left": today_figures.new_left,
+        },
+        "streak_days": figures.streak_days,
+        "heatmap": [
+            {"date": day.date.isoformat(), "reviews": day.reviews} for day in figures.heatmap
+        ],
+        "desired_retention": figures.desired_retention,
+        "true_retention": {
+            period.period.value: {
+                "days": period.days,
+                "young": _pass_fail(period.young),
+                "mature": _pass_fail(period.mature),
+                "all": _pass_fail(period.all),
+            }
+            for period in figures.true_retention
+        },
+        "forecast": [{"date": day.date.isoformat(), "due": day.due} for day in figures.forecast],
+        "card_states": {
+            "new": figures.card_states.new,
+            "learning": figures.card_states.learning,
+            "review": figures.card_states.review,
+            "relearning": figures.card_states.relearning,
+            "retired": figures.card_states.retired,
+        },
+        "mastery_levels": {level.value: count for level, count in figures.mastery_levels.items()},
+        "mastery_by_deck": [
+            {
+                "deck_id": deck.deck_id,
+                "title": deck.title,
+                "levels": {level.value: count for level, count in deck.levels.items()},
+            }
+            for deck in figures.mastery_by_deck
+        ],
+        "stability_histogram": [
+            {"from_days": item.lower_days, "to_days": item.upper_days, "cards": item.cards}
+            for item in figures.stability_histogram
+        ],
+        "retrievability_histogram": [
+            {"from": item.lower_percent / 100, "to": item.upper_percent / 100, "cards": item.cards}
+            for item in figures.retrievability_histogram
+        ],
+        "mean_retrievability": figures.mean_retrievability,
+        "hardest": [
+            {
+                "concept_id": concept.concept_id,
+                "deck_id": concept.deck_id,
+                "title": concept.title,
+                "deck_title": concept.deck_title,
+                "lapses": concept.lapses,
+                "retrievability": concept.retrievability,
+                "map_path": concept.map_path,
+            }
+            for concept in figures.hardest
+        ],
+        "quizzes": [
+            {
+                "subtree": branch.subtree_id,
+                "deck_id": branch.deck_id,
+                "title": branch.title,
+                "results": [
+                    {
+                        "quiz_id": quiz.quiz_id,
+                        "date": quiz.date.isoformat(),
+                        "taken_at": timestamp(quiz.taken_at),
+                        "mode": quiz.mode,
+                        "answered": quiz.answered,
+                        "right": quiz.right,
+                        "score": quiz.score,
+                        "finished": quiz.finished,
+                    }
+                    for quiz in branch.quizzes
+                ],
+            }
+            for branch in figures.quizzes
+        ],
     }

@@ -1,0 +1,733 @@
+"""The knowledge map: a deck as a tree, every node coloured by how well the learner knows it.
+
+``GET /decks/<id>/map`` draws the whole deck as server-rendered SVG (it works
+without any script); ``GET /decks/<id>/map/concepts/<id>`` is one concept's
+detail panel as an HTML fragment, which ``map.js`` fetches when a node is
+clicked. The full page with ``focus=<id>`` shows the same panel.
+
+Query parameters, shared by both routes:
+
+* ``as_of=YYYY-MM-DD`` – show mastery on that date (today or later; see
+  docs/mastery.md "As of a date"); absent means today;
+* ``focus=<concept id>`` – open that concept's panel (page only);
+* ``depth=<n>|all`` – show *n* levels (1: the roots), folding every branch below
+  (``all``: fold nothing). Absent: a large deck opens with as many levels as
+  keep the map to about :data:`DEFAULT_VISIBLE` nodes, a small one fully open;
+* ``collapsed=<ids>`` / ``expanded=<ids>`` – comma-separated concept ids folded
+  or opened on top of that rule. Toggle links change one id, so their length
+  grows with what the learner changed, not with the deck.
+
+Every page costs the same SQL statements whatever the deck's size: the user,
+the deck (read here, and checked again inside :func:`deck_tree`), the tree's
+two queries, and with a panel one more for the review log.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+
+from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_deck
+from studyapp.map_layout import (
+    DEFAULT_CONFIG,
+    Layout,
+    LayoutConfig,
+    NodeBox,
+    layout_forest,
+    text_width,
+)
+from studyapp.mastery import MASTERY_LEVELS, MasteryLevel, SubtreeMastery
+from studyapp.models import Card, Deck, ReviewLog
+from studyapp.scheduling.intervals import format_interval
+from studyapp.scheduling.memory import Grade
+from studyapp.scheduling.review import StudyContext
+from studyapp.scheduling.study_day import study_day_for_date
+from studyapp.web.runtime import db_session, study_context
+
+blueprint = Blueprint("map", __name__)
+
+LARGE_DECK = 300  # concepts; a larger deck opens folded
+DEFAULT_VISIBLE = 300  # at most this many nodes when a large deck opens
+MAX_YEARS_AHEAD = 10
+RECENT_REVIEWS = 5
+# The quiz modes POST /quizzes accepts (studyapp.models.QuizMode) and their labels here.
+QUIZ_MODES = (("recall", "Recall (flip and rate)"), ("choice", "Multiple choice"))
+QUIZZES_PATH = "/quizzes"  # "Quiz this branch" posts here; the quizzes blueprint owns it
+
+# Shown on each node and in the legend: a level's name, its glyph and what it means.
+LEVEL_TEXT: dict[MasteryLevel, str] = {
+    MasteryLevel.NOT_STARTED: "None of its cards reviewed yet.",
+    MasteryLevel.LEARNING: "A card is in learning, or holds for less than a day.",
+    MasteryLevel.FAMILIAR: "Every reviewed card holds for a day or more.",
+    MasteryLevel.PROFICIENT: "All three cards hold for a week or more.",
+    MasteryLevel.MASTERED: "All three cards hold for three weeks or more.",
+}
+# Strongest first: the order of the sub-tree bar's segments, left to right.
+BAR_ORDER: tuple[MasteryLevel, ...] = tuple(reversed(MASTERY_LEVELS))
+RATING_LABELS = {int(grade): grade.label for grade in Grade}
+
+BADGE_FONT = 11.0  # px, the due badge and the fold toggle's count
+FADING_SIZE = 16.0
+TOGGLE_SIZE = 22.0
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ID = re.compile(r"\d{1,12}")
+
+
+# --- "as of a date" -------------------------------------------------------------------
+
+
+class AsOfError(ValueError):
+    """An ``as_of`` the map cannot show; ``status`` 400 (not a date) or 422 (out of range)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class MapMoment:
+    """The moment mastery is computed for, and the end of the day whose due cards count."""
+
+    day: date
+    at: datetime
+    due_before: datetime
+    is_today: bool
+    today: date
+
+    @property
+    def param(self) -> str | None:
+        """``as_of`` for links: None for today, so links stay on "today" as days pass."""
+        return None if self.is_today else self.day.isoformat()
+
+    @property
+    def latest(self) -> date:
+        return _latest_date(self.today)
+
+
+def _latest_date(today: date) -> date:
+    try:
+        return today.replace(year=today.year + MAX_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
+
+
+def today_moment(context: StudyContext) -> MapMoment:
+    return MapMoment(
+        day=context.day.date,
+        at=context.now,
+        due_before=context.day.ends_at,
+        is_today=True,
+        today=context.day.date,
+    )
+
+
+def map_moment(raw: str | None, context: StudyContext) -> MapMoment:
+    """The moment for ``as_of`` (docs/mastery.md, "As of a date"); :class:`AsOfError` if none.
+
+    Today (the learner's current study day) is the real now, counting cards
+    due by the end of the study day; a later date D is the start of D's study
+    day, counting cards due by its end. Earlier dates are refused: memory
+    states are not kept, so the past cannot be shown.
+    """
+    if raw is None or not raw.strip():
+        return today_moment(context)
+    text = raw.strip()
+    if not _DATE.fullmatch(text):
+        raise AsOfError(
+            400, "invalid_date", f"as_of must be a date written YYYY-MM-DD, not {raw[:40]!r}."
+        )
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise AsOfError(400, "invalid_date", f"{text} is not a date on the calendar.") from None
+    today = context.day.date
+    if day < today:
+        raise AsOfError(
+            422,
+            "date_in_past",
+            f"{_long_date(day)} is in the past. The map shows what you know today or will "
+            "still know on a later date; earlier memory states are not kept.",
+        )
+    if day > _latest_date(today):
+        raise AsOfError(
+            422,
+            "date_out_of_range",
+            f"{_long_date(day)} is too far ahead; choose a date within "
+            f"{MAX_YEARS_AHEAD} years.",
+        )
+    if day == today:
+        return today_moment(context)
+    study_day = study_day_for_date(day, context.time_zone, context.day_rollover_hour)
+    return MapMoment(
+        day=day,
+        at=study_day.starts_at,
+        due_before=study_day.ends_at,
+        is_today=False,
+        today=today,
+    )
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%a} {day.day} {day:%B %Y}"
+
+
+# --- the forest and the fold state -----------------------------------------------------
+
+
+@dataclass
+class Forest:
+    """The deck's concepts flattened in map order, with lookups."""
+
+    roots: list[ConceptNode]
+    nodes: list[ConceptNode] = field(default_factory=list)
+    by_id: dict[int, ConceptNode] = field(default_factory=dict)
+    level: dict[int, int] = field(default_factory=dict)  # 1 for roots, 2 for their children…
+
+    def __post_init__(self) -> None:
+        stack = [(root, 1) for root in reversed(self.roots)]
+        while stack:
+            node, level = stack.pop()
+            self.nodes.append(node)
+            self.by_id[node.id] = node
+            self.level[node.id] = level
+            stack.extend((child, level + 1) for child in reversed(node.children))
+
+    def ancestors(self, concept_id: int) -> list[ConceptNode]:
+        """Root first, not including the concept itself."""
+        path: list[ConceptNode] = []
+        node = self.by_id.get(concept_id)
+        seen = set()
+        while node is not None and node.parent_id is not None and node.parent_id not in seen:
+            seen.add(node.parent_id)
+            node = self.by_id.get(node.parent_id)
+            if node is not None:
+                path.append(node)
+        return path[::-1]
+
+    def branch(self, node: ConceptNode) -> Iterator[ConceptNode]:
+        stack = [node]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(current.children)
+
+    def total(self) -> SubtreeMastery:
+        total = SubtreeMastery()
+        for root in self.roots:
+            if root.subtree is not None:
+                total.add_subtree(root.subtree)
+        return total
+
+
+def default_fold_depth(forest: Forest) -> int | None:
+    """How many levels a large deck opens with (None: a small deck, all open).
+
+    As many levels as fit in :data:`DEFAULT_VISIBLE` nodes, and at least the roots.
+    """
+    if len(forest.nodes) <= LARGE_DECK:
+        return None
+    per_level: dict[int, int] = {}
+    for level in forest.level.values():
+        per_level[level] = per_level.get(level, 0) + 1
+    shown = 0
+    for level in sorted(per_level):
+        shown += per_level[level]
+        if shown > DEFAULT_VISIBLE:
+            return max(level - 1, 1)
+    return None
+
+
+def _ids(raw: str | None) -> frozenset[int]:
+    """Comma-separated ids; anything that is not one (or no longer exists) is ignored."""
+    if not raw:
+        return frozenset()
+    return frozenset(int(part) for part in raw.split(",") if _ID.fullmatch(part.strip()))
+
+
+@dataclass(frozen=True)
+class MapState:
+    """What the URL says about the map: the date, the open panel and what is folded."""
+
+    deck_id: int
+    as_of: str | None = None
+    focus: int | None = None
+    depth: str | None = None  # None: automatic; "all"; or digits
+    collapsed: frozenset[int] = frozenset()
+    expanded: frozenset[int] = frozenset()
+
+    @classmethod
+    def from_args(cls, deck_id: int, args: Mapping[str, str], moment: MapMoment) -> MapState:
+        depth = (args.get("depth") or "").strip().lower() or None
+        if depth is not None and depth != "all" and not (depth.isdigit() and len(depth) < 4):
+            depth = None
+        focus = (args.get("focus") or "").strip()
+        return cls(
+            deck_id=deck_id,
+            as_of=moment.param,
+            focus=int(focus) if _ID.fullmatch(focus) else None,
+            depth=depth,
+            collapsed=_ids(args.get("collapsed")),
+            expanded=_ids(args.get("expanded")),
+        )
+
+    def fold_depth(self, forest: Forest) -> int | None:
+        if self.depth == "all":
+            return None
+        if self.depth is not None:
+            return int(self.depth)
+        return default_fold_depth(forest)
+
+    def params(self, **changes: object) -> dict[str, str]:
+        values = {
+            "as_of": self.as_of,
+            "focus": self.focus,
+            "depth": self.depth,
+            "collapsed": self.collapsed,
+            "expanded": self.expanded,
+            **changes,
+        }
+        params: dict[str, str] = {}
+        for name, value in values.items():
+            if value is None or value == frozenset() or value == "":
+                continue
+            if isinstance(value, frozenset | set):
+                params[name] = ",".join(str(item) for item in sorted(value))
+            else:
+                params[name] = str(value)
+        return params
+
+    def url(self, **changes: object) -> str:
+        return _with_query(url_for("map.map_page", deck_id=self.deck_id), self.params(**changes))
+
+    def panel_url(self, concept_id: int) -> str:
+        return _with_query(
+            url_for("map.concept_panel", deck_id=self.deck_id, concept_id=concept_id),
+            self.params(focus=None),
+        )
+
+
+def _with_query(path: str, params: dict[str, str]) -> str:
+    # Values are digits, commas, dates or "all": nothing to escape, and commas stay readable.
+    if not params:
+        return path
+    return path + "?" + "&".join(f"{name}={value}" for name, value in params.items())
+
+
+@dataclass
+class Folding:
+    """Which nodes are folded, and the state each node's toggle link leads to."""
+
+    state: MapState
+    by_depth: frozenset[int]  # folded by the depth rule
+    collapsed: set[int]  # folded in the end
+
+    @classmethod
+    def resolve(cls, state: MapState, forest: Forest) -> Folding:
+        depth = state.fold_depth(forest)
+        by_depth = frozenset(
+            node.id
+            for node in forest.nodes
+            if depth is not None and forest.level[node.id] == depth and node.children
+        )
+        collapsed = (set(by_depth) | set(state.collapsed)) - set(state.expanded)
+        # The focused concept is always visible: open every branch that hides it.
+        if state.focus is not None and state.focus in forest.by_id:
+            collapsed.difference_update(node.id for node in forest.ancestors(state.focus))
+        return cls(state=state, by_depth=by_depth, collapsed=collapsed)
+
+    def toggle_url(self, node_id: int, focus_hidden: bool) -> str:
+        state = self.state
+        collapsed, expanded = set(state.collapsed), set(state.expanded)
+        if node_id in self.collapsed:
+            collapsed.discard(node_id)
+            if node_id in self.by_depth:
+                expanded.add(node_id)
+        else:
+            expanded.discard(node_id)
+            if node_id not in self.by_depth:
+                collapsed.add(node_id)
+        focus = None if focus_hidden else state.focus
+        return (
+            state.url(focus=focus, collapsed=frozenset(collapsed), expanded=frozenset(expanded))
+            + f"#node-{node_id}"
+        )
+
+
+# --- what the template draws ------------------------------------------------------------
+
+
+@dataclass
+class BarSegment:
+    level: str
+    x: float
+    width: float
+
+
+@dataclass
+class NodeView:
+    box: NodeBox
+    node: ConceptNode
+    level: str
+    level_label: str
+    fading: bool
+    due: int
+    recall: int | None  # percent
+    label: str  # the link's accessible name
+    tooltip: str
+    focus_url: str
+    toggle_url: str | None
+    toggle_label: str
+    focused: bool
+    bar: list[BarSegment]
+    title_y: float
+    meta_y: float
+    bar_y: float
+    due_text: str
+    due_x: float
+    due_width: float
+    fading_x: float
+    toggle_text: str
+    toggle_width: float
+
+
+def _percent(value: float | None) -> int | None:
+    return None if value is None else round(value * 100)
+
+
+def branch_summary(subtree: SubtreeMastery) -> str:
+    """One line about a branch, e.g. "5 concepts: 1 mastered, 4 not started; mean recall 83%"."""
+    count = subtree.concept_count
+    parts = [
+        f"{subtree.levels[level]} {level.label.lower()}"
+        for level in BAR_ORDER
+        if subtree.levels[level]
+    ]
+    text = f"{count} concept{'s' if count != 1 else ''}: " + ", ".join(parts)
+    mean = _percent(subtree.mean_retrievability)
+    if mean is not None:
+        text += f"; mean recall {mean}%"
+    return text
+
+
+def bar_segments(subtree: SubtreeMastery, width: float) -> list[BarSegment]:
+    total = subtree.concept_count
+    segments: list[BarSegment] = []
+    x = 0.0
+    for level in BAR_ORDER:
+        count = subtree.levels[level]
+        if not count or not total:
+            continue
+        share = count / total * width
+        segments.append(BarSegment(level.value, round(x, 2), round(share, 2)))
+        x += share
+    return segments
+
+
+def node_views(
+    layout: Layout,
+    forest: Forest,
+    folding: Folding,
+    config: LayoutConfig = DEFAULT_CONFIG,
+) -> list[NodeView]:
+    state = folding.state
+    focus_path = (
+        {node.id for node in forest.ancestors(state.focus)}
+        if state.focus is not None and state.focus in forest.by_id
+        else set()
+    )
+    bar_width = config.text_width
+    views: list[NodeView] = []
+    for box in layout.nodes:
+        node = forest.by_id[box.id]
+        mastery = node.mastery
+        assert mastery is not None and node.subtree is not None
+        level = mastery.level
+        recall = _percent(mastery.retrievability)
+        words = [f"{node.title}.", f"{level.label}."]
+        tip = [node.title, f"{level.label}: {LEVEL_TEXT[level]}"]
+        if recall is not None:
+            words.append(f"Recall chance {recall}%{', fading' if mastery.fading else ''}.")
+            tip.append(
+                f"Recall chance {recall}%"
+                + (" — fading: below your target, review soon" if mastery.fading else "")
+            )
+        if mastery.due_cards:
+            due_text = f"{mastery.due_cards} card{'s' if mastery.due_cards != 1 else ''} due"
+            words.append(due_text + ".")
+            tip.append(due_text)
+        if box.has_children:
+            summary = branch_summary(node.subtree)
+            words.append(f"Branch of {summary}.")
+            tip.append(f"Branch: {summary}")
+        if box.collapsed:
+            words.append(f"Folded: {box.hidden_count} hidden.")
+        lines = len(box.lines)
+        meta_y = config.padding_top + lines * config.line_height + 2
+        due_text = f"{mastery.due_cards} due" if mastery.due_cards else ""
+        due_width = round(text_width(due_text, BADGE_FONT) + 12) if due_text else 0
+        due_x = box.width - config.padding_x - due_width
+        toggle_text = f"+{box.hidden_count}" if box.collapsed else "−"
+        views.append(
+            NodeView(
+                box=box,
+                node=node,
+                level=level.value,
+                level_label=level.label,
+                fading=mastery.fading,
+                due=mastery.due_cards,
+                recall=recall,
+                label=" ".join(words),
+                tooltip="\n".join(tip),
+                focus_url=state.url(focus=box.id) + "#map-panel",
+                toggle_url=folding.toggle_url(box.id, box.id in focus_path)
+                if box.has_children
+                else None,
+                toggle_label=(
+                    f"Unfold {node.title} ({box.hidden_count} hidden)"
+                    if box.collapsed
+                    else f"Fold {node.title}"
+                ),
+                focused=box.id == state.focus,
+                bar=bar_segments(node.subtree, bar_width) if box.has_children else [],
+                title_y=config.padding_top + config.font_size,
+                meta_y=meta_y,
+                bar_y=meta_y + config.meta_height,
+                due_text=due_text,
+                due_x=due_x,
+                due_width=due_width,
+                fading_x=(due_x - 6 if due_text else box.width - config.padding_x) - FADING_SIZE,
+                toggle_text=toggle_text,
+                toggle_width=max(TOGGLE_SIZE, round(text_width(toggle_text, BADGE_FONT) + 14)),
+            )
+        )
+    return views
+
+
+# --- the panel ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    reviewed_at: datetime
+    kind: str
+    rating: int
+    rating_label: str
+    interval: str
+
+
+@dataclass
+class Panel:
+    node: ConceptNode
+    path: list[ConceptNode]
+    moment: MapMoment
+    state: MapState
+    reviews: list[ReviewRow]
+    branch_due: int
+    branch_size: int
+    recall: int | None
+    mean_recall: int | None
+    bar: list[BarSegment]
+    now: datetime
+    quiz_action: str = QUIZZES_PATH
+
+    @property
+    def level(self) -> MasteryLevel:
+        assert self.node.mastery is not None
+        return self.node.mastery.level
+
+    @property
+    def levels_order(self) -> tuple[MasteryLevel, ...]:
+        return BAR_ORDER
+
+
+def recent_reviews(session: Session, user_id: int, node: ConceptNode) -> list[ReviewRow]:
+    """The concept's last few ratings (one query)."""
+    card_ids = [card.id for card in node.cards]
+    if not card_ids:
+        return []
+    rows = session.execute(
+        select(ReviewLog.reviewed_at, ReviewLog.rating, ReviewLog.after_due, Card.kind)
+        .join(Card, Card.id == ReviewLog.card_id)
+        .where(ReviewLog.user_id == user_id, ReviewLog.card_id.in_(card_ids))
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(RECENT_REVIEWS)
+    ).all()
+    return [
+        ReviewRow(
+            reviewed_at=reviewed_at,
+            kind=kind,
+            rating=rating,
+            rating_label=RATING_LABELS.get(rating, str(rating)),
+            interval=format_interval(after_due - reviewed_at),
+        )
+        for reviewed_at, rating, after_due, kind in rows
+    ]
+
+
+PANEL_BAR_WIDTH = 280.0
+
+
+def build_panel(
+    session: Session,
+    user_id: int,
+    forest: Forest,
+    node: ConceptNode,
+    moment: MapMoment,
+    state: MapState,
+    now: datetime,
+) -> Panel:
+    assert node.mastery is not None and node.subtree is not None
+    branch = list(forest.branch(node))
+    return Panel(
+        node=node,
+        path=forest.ancestors(node.id),
+        moment=moment,
+        state=state,
+        reviews=recent_reviews(session, user_id, node),
+        branch_due=sum(item.mastery.due_cards for item in branch if item.mastery),
+        branch_size=len(branch),
+        recall=_percent(node.mastery.retrievability),
+        mean_recall=_percent(node.subtree.mean_retrievability),
+        bar=bar_segments(node.subtree, PANEL_BAR_WIDTH),
+        now=now,
+        quiz_action=request.script_root + QUIZZES_PATH,
+    )
+
+
+# --- routes -----------------------------------------------------------------------------
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector while a request builds a deck's tree.
+
+    A 5,000-concept tree is about 100,000 new objects, all still alive, so the
+    collector runs full passes over the whole heap several times per request
+    for nothing (the tree has no reference cycles; reference counting frees
+    it). Pausing it saved about a quarter of the map page's and the tree
+    JSON's time (benchmarks/README.md, "Map page"). It is switched back on
+    however the block ends, and left alone if something else switched it off.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _moment_or_error(context: StudyContext) -> tuple[MapMoment, AsOfError | None]:
+    try:
+        return map_moment(request.args.get("as_of"), context), None
+    except AsOfError as error:
+        return today_moment(context), error
+
+
+def _tree(deck_id: int, context: StudyContext, moment: MapMoment) -> tuple[Deck, Forest]:
+    session = db_session()
+    try:
+        deck = visible_deck(session, current_user.id, deck_id)
+        roots = deck_tree(
+            session,
+            current_user.id,
+            deck_id,
+            now=moment.at,
+            scheduler_settings=context.scheduler,
+            due_before=moment.due_before,
+        )
+    except NotFound:
+        abort(404)
+    return deck, Forest(roots)
+
+
+@blueprint.route("/decks/<int:deck_id>/map")
+@login_required
+def map_page(deck_id: int) -> tuple[str, int]:
+    with gc_paused():
+        return _map_page(deck_id)
+
+
+def _map_page(deck_id: int) -> tuple[str, int]:
+    context = study_context(current_user)
+    moment, date_error = _moment_or_error(context)
+    deck, forest = _tree(deck_id, context, moment)
+    state = MapState.from_args(deck_id, request.args, moment)
+    if state.focus is not None and state.focus not in forest.by_id:
+        state = replace(state, focus=None)
+    folding = Folding.resolve(state, forest)
+    layout = layout_forest(
+        ((node.id, node.parent_id, node.title) for node in forest.nodes), folding.collapsed
+    )
+    focused = forest.by_id.get(state.focus) if state.focus is not None else None
+    panel = (
+        build_panel(db_session(), current_user.id, forest, focused, moment, state, context.now)
+        if focused is not None
+        else None
+    )
+    total = forest.total()
+    html = render_template(
+        "map.html",
+        deck=deck,
+        forest=forest,
+        layout=layout,
+        nodes=node_views(layout, forest, folding),
+        config=DEFAULT_CONFIG,
+        state=state,
+        folding=folding,
+        moment=moment,
+        date_error=date_error,
+        raw_as_of=request.args.get("as_of", ""),
+        panel=panel,
+        total=total,
+        total_bar=bar_segments(total, 1000.0),
+        total_due=sum(node.mastery.due_cards for node in forest.nodes if node.mastery),
+        levels=MASTERY_LEVELS,
+        bar_order=BAR_ORDER,
+        level_text=LEVEL_TEXT,
+        quiz_modes=QUIZ_MODES,
+        now=context.now,
+        target=context.scheduler.desired_retention,
+        panel_base=url_for("map.concept_panel", deck_id=deck_id, concept_id=0)[:-1],
+        panel_query="&".join(f"{k}={v}" for k, v in state.params(focus=None).items()),
+    )
+    return html, date_error.status if date_error else 200
+
+
+@blueprint.route("/decks/<int:deck_id>/map/concepts/<int:concept_id>")
+@login_required
+def concept_panel(deck_id: int, concept_id: int) -> Response | tuple[str, int]:
+    with gc_paused():
+        return _concept_panel(deck_id, concept_id)
+
+
+def _concept_panel(deck_id: int, concept_id: int) -> Response | tuple[str, int]:
+    context = study_context(current_user)
+    moment, date_error = _moment_or_error(context)
+    if date_error is not None:
+        return (
+            render_template("_map_error.html", message=date_error.message),
+            date_error.status,
+        )
+    _deck, forest = _tree(deck_id, context, moment)
+    node = forest.by_id.get(concept_id)
+    if node is None:
+        abort(404)
+    state = MapState.from_args(deck_id, request.args, moment)
+    state = replace(state, focus=concept_id)
+    panel = build_panel(db_session(), current_user.id, forest, node, moment, state, context.now)
+    return render_template("_map_panel.html", panel=panel, quiz_modes=QUIZ_MODES), 200

@@ -1,0 +1,84 @@
+"""The map in a real browser: open the seed map, quiz one branch by multiple choice, see it change.
+
+A learner opens the map of the shipped seed deck, clicks "Context Management",
+starts "Quiz this branch" in multiple-choice mode from the node's panel,
+answers every question, goes back to the map and finds the node coloured as
+learning instead of not started.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from studyapp.models import Concept, Quiz, QuizQuestion
+from tests.browser_support import DESKTOP, shoot
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+SEED_DECK = Path(__file__).resolve().parents[1] / "decks" / "claude-code-architecture.json"
+
+
+def current_question_concept(session, user_id: int) -> int | None:
+    """The concept the learner's open quiz is asking about now (what a person would know)."""
+    session.rollback()  # a fresh snapshot: the server commits from another connection
+    return session.scalars(
+        select(QuizQuestion.concept_id)
+        .join(Quiz, Quiz.id == QuizQuestion.quiz_id)
+        .where(Quiz.user_id == user_id, QuizQuestion.answered_at.is_(None))
+        .order_by(Quiz.id.desc(), QuizQuestion.position)
+        .limit(1)
+    ).first()
+
+
+def node_fill(page, concept_id: int) -> str:
+    return page.eval_on_selector(
+        f"#node-{concept_id} .node__box", "box => getComputedStyle(box).fill"
+    )
+
+
+def test_quiz_a_branch_from_the_map_and_see_its_colour_change(
+    browser, live_server, import_text, make_user, session
+):
+    from playwright.sync_api import expect
+
+    deck = import_text(SEED_DECK.read_text(encoding="utf-8"), "seed.json").deck
+    ada = make_user("ada")
+    branch = session.scalars(
+        select(Concept).where(Concept.deck_id == deck.id, Concept.title == "Context Management")
+    ).one()
+
+    page = browser.new_context(viewport=DESKTOP, base_url=live_server).new_page()
+    page.goto("/auth/login")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto(f"/decks/{deck.id}/map")
+    node = page.locator(f"#node-{branch.id}")
+    expect(node).to_have_class(re.compile(r"(^|\s)node--not_started(\s|$)"))
+    fill_before = node_fill(page, branch.id)
+
+    node.locator("a.node__link").click()
+    panel = page.locator("#map-panel")
+    expect(panel.get_by_role("heading", name="Context Management")).to_be_visible()
+    panel.get_by_label("Multiple choice").check()
+    panel.get_by_role("button", name="Quiz this branch").click()
+
+    answered = 0
+    while (concept_id := current_question_concept(session, ada.id)) is not None:
+        page.locator(f"button[name='concept_id'][value='{concept_id}']").click()
+        answered += 1
+        assert answered <= 5, "the branch has five concepts"
+    expect(page.get_by_text("Quiz done: 5 of 5 right")).to_be_visible()
+    shoot(page, "map-quiz-results")
+
+    page.get_by_role("link", name="Back to the map").click()
+    node = page.locator(f"#node-{branch.id}")
+    expect(node).to_have_class(re.compile(r"(^|\s)node--learning(\s|$)"))
+    assert node_fill(page, branch.id) != fill_before
+    shoot(page, "map-after-quiz")
