@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,13 @@ from studyapp.decks.reading import read_deck_bytes
 from studyapp.models import Base, User
 
 pytest_plugins = ["tests.browser_support"]
+
+# Database-backed examples take uneven time on shared 2-core machines, so no
+# per-example deadline. Loading the profile here also imports hypothesis at
+# start-up: CPython 3.11.7 can raise "AST constructor recursion depth
+# mismatch" when hypothesis's plugin first imports it at the end of a run.
+hypothesis_settings.register_profile("studyapp", deadline=None)
+hypothesis_settings.load_profile("studyapp")
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SEED_DIR = REPO_ROOT.parent / "shared" / "seeds"

@@ -184,6 +184,7 @@ def test_the_page_download_works_with_a_login(client, make_user, login, history,
     assert response.headers["Content-Disposition"] == 'attachment; filename="reviews.csv"'
     assert response.is_streamed
     rows = rows_of(response.get_data(as_text=True))
+    response.close()  # a streamed response holds its request's connection until closed
     assert rows[0] == list(REVIEW_CSV_COLUMNS) and len(rows) == 1 + 6
     assert rows[1] == [str(cards[0]), str(START_MS), "3", "0", "5400"]
 

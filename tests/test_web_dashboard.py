@@ -140,3 +140,16 @@ def test_query_count_does_not_grow_with_the_history(app, client, session, make_u
         page(client)
     assert large.count == small.count, (small.statements, large.statements)
     assert small.count <= 20
+
+
+def test_the_review_history_can_be_downloaded_from_the_dashboard(client, make_user, login):
+    make_user("ada")
+    login("ada")
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert 'href="/export/reviews.csv"' in page
+    download = client.get("/export/reviews.csv")
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    header = download.get_data(as_text=True).splitlines()[0]
+    download.close()  # a streamed response holds its request's connection until closed
+    assert header == "card_id,review_time,review_rating,review_state,review_duration"

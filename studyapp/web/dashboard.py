@@ -184,7 +184,10 @@ def _mastery(stats: DashboardStats) -> Chart:
     def row(label: str, levels) -> StackedRow:
         return StackedRow(
             label,
-            [Segment(level.value, level.label, levels.get(level, 0)) for level in MASTERY_LEVELS],
+            [
+                Segment(f"level-{level.value}", level.label, levels.get(level, 0))
+                for level in MASTERY_LEVELS
+            ],
         )
 
     rows = [row(deck.title, deck.levels) for deck in stats.mastery_by_deck]
