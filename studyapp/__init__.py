@@ -32,6 +32,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
         template_folder=_templates_folder(),
     )
+    from studyapp.web.json_provider import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
     test_config = dict(test_config or {})
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.update(

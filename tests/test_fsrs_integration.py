@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from fsrs import Card as FsrsCard
-from fsrs import Rating, Scheduler
+from fsrs import Rating, Scheduler, State
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
 from studyapp.models import Card
-from studyapp.scheduling.memory import Grade
+from studyapp.scheduling.memory import Grade, SchedulerSettings, retrievability
 from studyapp.scheduling.review import StudyContext, find_card_state, rate_card
 from tests.factories import flat_deck_json
 
@@ -102,3 +102,22 @@ def test_any_rating_sequence_matches_fsrs(session, import_text, make_user, clock
     ours, theirs = study_along(session, user, first_recall_card(session), clock, grades)
     clock.set(start)
     assert ours == theirs
+
+
+@given(
+    stability_days=st.floats(min_value=0.001, max_value=36500),
+    elapsed_seconds=st.integers(min_value=-86_400, max_value=400 * 86_400),
+    desired_retention=st.sampled_from([0.7, 0.85, 0.9, 0.97]),
+)
+def test_fast_retrievability_is_exactly_what_fsrs_computes(
+    stability_days: float, elapsed_seconds: int, desired_retention: float
+) -> None:
+    """The map's bulk retrievability and fsrs's own never differ, whatever the gap."""
+    last_review = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    now = last_review + timedelta(seconds=elapsed_seconds)
+    settings_ = SchedulerSettings(desired_retention=desired_retention)
+    card = FsrsCard(
+        card_id=1, state=State.Review, stability=stability_days, last_review=last_review, due=now
+    )
+    expected = Scheduler(desired_retention=desired_retention).get_card_retrievability(card, now)
+    assert retrievability(stability_days, last_review, now, settings_) == expected

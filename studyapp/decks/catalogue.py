@@ -25,7 +25,7 @@ from studyapp.mastery import (
     subtree_masteries,
 )
 from studyapp.models import CARD_KIND_ORDER, Card, CardState, Concept, Deck
-from studyapp.scheduling.memory import SchedulerSettings, retrievability
+from studyapp.scheduling.memory import SchedulerSettings, forgetting_curve
 from studyapp.scheduling.queue import visible_deck_clause
 
 
@@ -225,6 +225,7 @@ def deck_tree(
     memories: dict[int, list[CardMemory]] = {}
     chances: dict[int, list[float | None]] = {}
     new_state = STATE_NAMES[None]
+    chance_at = forgetting_curve(scheduler_settings).retrievability
     current = None
     node_cards: list[CardView] = []
     node_memories: list[CardMemory] = []
@@ -257,7 +258,7 @@ def deck_tree(
         due = as_utc(due)
         last_review = last_review and as_utc(last_review)
         # Computed once per card, for the card and for its concept's mastery.
-        chance = retrievability(stability, last_review, now, scheduler_settings)
+        chance = chance_at(stability, last_review, now)
         node_cards.append(
             CardView(
                 card_id,

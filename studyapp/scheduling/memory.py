@@ -109,6 +109,37 @@ def preview_grades(
     }
 
 
+@dataclass(frozen=True)
+class ForgettingCurve:
+    """FSRS's forgetting curve for one parameter set: R = (1 + factor·t/S)^decay.
+
+    ``t`` is the whole days (24-hour periods) since the last review and ``S`` the
+    stability in days, exactly as ``fsrs.Scheduler.get_card_retrievability``
+    computes it (a test compares the two). Pages that show thousands of cards use
+    this instead of building an ``fsrs.Card`` per card.
+    """
+
+    factor: float
+    decay: float
+
+    def retrievability(
+        self, stability_days: float | None, last_review: datetime | None, now: datetime
+    ) -> float | None:
+        """The probability (0–1) of recall at ``now``; None before any review."""
+        if stability_days is None or last_review is None:
+            return None
+        elapsed_days = (now - last_review).days
+        if elapsed_days < 0:
+            elapsed_days = 0
+        return (1 + self.factor * elapsed_days / stability_days) ** self.decay
+
+
+@lru_cache(maxsize=256)
+def forgetting_curve(settings: SchedulerSettings) -> ForgettingCurve:
+    decay = -scheduler_for(settings).parameters[20]
+    return ForgettingCurve(factor=0.9 ** (1 / decay) - 1, decay=decay)
+
+
 def retrievability(
     stability_days: float | None,
     last_review: datetime | None,
@@ -116,12 +147,7 @@ def retrievability(
     settings: SchedulerSettings,
 ) -> float | None:
     """FSRS's probability (0–1) that the card is recalled at ``now``; None before any review."""
-    if stability_days is None or last_review is None:
-        return None
-    card = FsrsCard(
-        card_id=0, state=State.Review, stability=stability_days, last_review=last_review, due=now
-    )
-    return scheduler_for(settings).get_card_retrievability(card, now)
+    return forgetting_curve(settings).retrievability(stability_days, last_review, now)
 
 
 def interval_until_due(state: MemoryState, now: datetime) -> timedelta:
