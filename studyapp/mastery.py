@@ -183,14 +183,39 @@ def subtree_masteries(
 ) -> dict[int, SubtreeMastery]:
     """Aggregate each concept's sub-tree; ``concepts`` are (id, parent id) pairs in map order.
 
-    Map order lists a parent before its children, so walking it backwards
-    finishes every child before its parent: one pass, no recursion.
+    Map order lists a parent before its children and every sub-tree as one run,
+    so a sub-tree's figures are differences of running totals over map order:
+    no recursion, and no per-level work beyond one subtraction per node.
     """
     ordered = list(concepts)
-    subtrees = {concept_id: SubtreeMastery() for concept_id, _ in ordered}
-    for concept_id, parent_id in reversed(ordered):
-        subtree = subtrees[concept_id]
-        subtree.add_concept(masteries[concept_id])
-        if parent_id is not None and parent_id in subtrees:
-            subtrees[parent_id].add_subtree(subtree)
+    position = {concept_id: index for index, (concept_id, _) in enumerate(ordered)}
+    # Walking backwards finishes every child before its parent: each node ends
+    # where its last descendant stands.
+    run_end = list(range(len(ordered)))
+    for index in range(len(ordered) - 1, -1, -1):
+        parent_index = position.get(ordered[index][1])
+        if parent_index is not None and run_end[index] > run_end[parent_index]:
+            run_end[parent_index] = run_end[index]
+    level_rank = {level: rank for rank, level in enumerate(MASTERY_LEVELS)}
+    totals = [[0] * (len(ordered) + 1) for _ in MASTERY_LEVELS]
+    chance_sum = [0.0] * (len(ordered) + 1)
+    chance_count = [0] * (len(ordered) + 1)
+    for index, (concept_id, _) in enumerate(ordered):
+        mastery = masteries[concept_id]
+        for rank, running in enumerate(totals):
+            running[index + 1] = running[index] + (level_rank[mastery.level] == rank)
+        known = mastery.retrievability is not None
+        chance_sum[index + 1] = chance_sum[index] + (mastery.retrievability if known else 0.0)
+        chance_count[index + 1] = chance_count[index] + known
+    subtrees: dict[int, SubtreeMastery] = {}
+    for index, (concept_id, _) in enumerate(ordered):
+        stop = run_end[index] + 1
+        subtrees[concept_id] = SubtreeMastery(
+            levels={
+                level: running[stop] - running[index]
+                for level, running in zip(MASTERY_LEVELS, totals, strict=True)
+            },
+            retrievability_sum=chance_sum[stop] - chance_sum[index],
+            retrievability_count=chance_count[stop] - chance_count[index],
+        )
     return subtrees

@@ -10,6 +10,7 @@ no row means the card is new to that user) and in the append-only
 from __future__ import annotations
 
 import enum
+import uuid
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -38,6 +39,10 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def new_content_version() -> str:
+    return uuid.uuid4().hex
 
 
 class Base(DeclarativeBase):
@@ -128,6 +133,13 @@ class Deck(Base):
     source_format: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # A fresh random token from every import that stores a new version of the
+    # concepts: what studyapp.decks.outline caches under. Random rather than a
+    # counter or a time, so neither a rolled-back import, a repeated clock
+    # reading nor another database with the same deck ids can ever reuse one.
+    content_version: Mapped[str] = mapped_column(
+        String(32), default=new_content_version, server_default=text("'initial'")
+    )
 
 
 class Concept(Base):

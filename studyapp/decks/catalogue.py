@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import case, func, select, type_coerce
+from sqlalchemy import func, select, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from studyapp.card_faces import CardFaces, make_faces
 from studyapp.clock import as_utc
 from studyapp.db import UTCDateTime
+from studyapp.decks.outline import deck_outline
 from studyapp.mastery import (
     CardMemory,
     ConceptMastery,
@@ -24,7 +26,7 @@ from studyapp.mastery import (
     concept_mastery,
     subtree_masteries,
 )
-from studyapp.models import CARD_KIND_ORDER, Card, CardState, Concept, Deck
+from studyapp.models import Card, CardState, Concept, Deck
 from studyapp.scheduling.memory import SchedulerSettings, forgetting_curve
 from studyapp.scheduling.queue import visible_deck_clause
 
@@ -121,9 +123,14 @@ def visible_concept(session: Session, user_id: int, concept_id: int) -> Concept:
     return concept
 
 
-@dataclass
-class CardView:
-    """A card with this user's memory of it (all None/"new" before the first review)."""
+class CardView(NamedTuple):
+    """A card with this user's memory of it (all None/"new" before the first review).
+
+    A named tuple rather than a dataclass: a large deck's tree holds tens of
+    thousands of them, and tuples are built and turned into JSON faster.
+    ``stability_days`` is FSRS stability in days, ``retrievability`` 0–1 at the
+    moment the tree was built for.
+    """
 
     id: int
     kind: str
@@ -157,12 +164,6 @@ class ConceptNode:
 STATE_NAMES = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
 _DATETIME = UTCDateTime.impl  # DateTime(timezone=True), without UTCDateTime's conversion
 _NEW_CARD = CardMemory(None, None, None, None)  # immutable, so shared by every new card
-# A concept's cards in CARD_KIND_ORDER (recall, recognise, explain).
-_KIND_RANK = case(
-    {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)},
-    value=Card.__table__.c.kind,
-    else_=len(CARD_KIND_ORDER),
-)
 
 
 def deck_tree(
@@ -174,127 +175,108 @@ def deck_tree(
     scheduler_settings: SchedulerSettings,
     due_before: datetime | None = None,
 ) -> list[ConceptNode]:
-    """The deck's live concept forest with this user's card states and mastery (two queries).
+    """The deck's live concept forest with this user's card states and mastery.
 
     ``now`` is the moment retrievability and mastery are computed for: the
     present, or a date the learner asks about ("as of 1 March"). A card counts
     as due when it falls due before ``due_before`` (default: ``now``).
+
+    Two queries (the deck, the user's card states) once this process holds the
+    deck's outline (decks/outline.py); two more the first time.
     """
-    visible_deck(session, user_id, deck_id)
-    concepts = session.execute(
-        select(
-            Concept.id,
-            Concept.key,
-            Concept.title,
-            Concept.summary,
-            Concept.detail,
-            Concept.depth,
-            Concept.parent_id,
-        )
-        .where(Concept.deck_id == deck_id, Concept.retired_at.is_(None))
-        .order_by(Concept.map_order)
-    ).all()
-    nodes = {row.id: ConceptNode(*row) for row in concepts}
-    # Plain table columns rather than CardState entities or ORM-annotated columns:
-    # building thousands of ORM objects or rows was most of this function's time on a
-    # large deck. (A Core statement through the session still autoflushes.)
-    cards, states, live = Card.__table__, CardState.__table__, Concept.__table__
-    card_rows = session.execute(
-        select(
-            cards.c.id,
-            cards.c.concept_id,
-            cards.c.kind,
-            states.c.state,
-            states.c.stability_days,
-            states.c.difficulty,
-            # Read with the plain DateTime type; as_utc below is what UTCDateTime would
-            # do, but only for the cards that have a state (half as many calls).
-            type_coerce(states.c.due, _DATETIME),
-            type_coerce(states.c.last_review, _DATETIME),
-            states.c.reps,
-            states.c.lapses,
-        )
-        .select_from(
-            cards.join(live, live.c.id == cards.c.concept_id).outerjoin(
-                states, (states.c.card_id == cards.c.id) & (states.c.user_id == user_id)
-            )
-        )
-        .where(live.c.deck_id == deck_id, live.c.retired_at.is_(None))
-        .order_by(cards.c.concept_id, _KIND_RANK)
-    ).all()
-    memories: dict[int, list[CardMemory]] = {}
-    chances: dict[int, list[float | None]] = {}
+    deck = visible_deck(session, user_id, deck_id)
+    outline = deck_outline(session, deck_id, deck.content_version)
+    states_by_card = _card_states(session, user_id, deck_id)
     new_state = STATE_NAMES[None]
     chance_at = forgetting_curve(scheduler_settings).retrievability
-    current = None
-    node_cards: list[CardView] = []
-    node_memories: list[CardMemory] = []
-    node_chances: list[float | None] = []
-    for (
-        card_id,
-        concept_id,
-        kind,
-        state,
-        stability,
-        difficulty,
-        due,
-        last_review,
-        reps,
-        lapses,
-    ) in card_rows:
-        if concept_id != current:  # rows come grouped by concept
-            current = concept_id
-            node_cards = nodes[concept_id].cards
-            node_memories = memories[concept_id] = []
-            node_chances = chances[concept_id] = []
-        # state is NOT NULL in card_states: None means no row, a card new to this user.
-        if state is None:
-            node_cards.append(
-                CardView(card_id, kind, new_state, None, None, None, None, None, 0, 0)
-            )
-            node_memories.append(_NEW_CARD)
-            node_chances.append(None)
-            continue
-        due = as_utc(due)
-        last_review = last_review and as_utc(last_review)
-        # Computed once per card, for the card and for its concept's mastery.
-        chance = chance_at(stability, last_review, now)
-        node_cards.append(
-            CardView(
-                card_id,
-                kind,
-                STATE_NAMES[state],
-                stability,
-                difficulty,
-                due,
-                last_review,
-                chance,
-                reps,
-                lapses,
-            )
-        )
-        node_memories.append(CardMemory(state, stability, last_review, due))
-        node_chances.append(chance)
     due_by = due_before or now
-    for node in nodes.values():
-        node.mastery = concept_mastery(
-            memories.get(node.id, []),
+    desired_retention = scheduler_settings.desired_retention
+    nodes: dict[int, ConceptNode] = {}
+    masteries: dict[int, ConceptMastery] = {}
+    for concept, concept_cards in zip(outline.concepts, outline.cards, strict=True):
+        node = ConceptNode(*concept)
+        nodes[concept.id] = node
+        views = node.cards
+        memories: list[CardMemory] = []
+        chances: list[float | None] = []
+        for card_id, kind in concept_cards:
+            row = states_by_card.get(card_id)
+            # No card_states row: a card new to this user.
+            if row is None:
+                views.append(CardView(card_id, kind, new_state, None, None, None, None, None, 0, 0))
+                memories.append(_NEW_CARD)
+                chances.append(None)
+                continue
+            state, stability, difficulty, due, last_review, reps, lapses = row
+            due = as_utc(due)
+            last_review = last_review and as_utc(last_review)
+            # Computed once per card, for the card and for its concept's mastery.
+            chance = chance_at(stability, last_review, now)
+            views.append(
+                CardView(
+                    card_id,
+                    kind,
+                    STATE_NAMES[state],
+                    stability,
+                    difficulty,
+                    due,
+                    last_review,
+                    chance,
+                    reps,
+                    lapses,
+                )
+            )
+            memories.append(CardMemory(state, stability, last_review, due))
+            chances.append(chance)
+        node.mastery = masteries[concept.id] = concept_mastery(
+            memories,
             at=now,
             due_before=due_by,
-            desired_retention=scheduler_settings.desired_retention,
+            desired_retention=desired_retention,
             scheduler=scheduler_settings,
-            chances=chances.get(node.id, []),
+            chances=chances,
         )
-    subtrees = subtree_masteries(
-        ((node.id, node.parent_id) for node in nodes.values()),
-        {node.id: node.mastery for node in nodes.values() if node.mastery},
-    )
+    subtrees = subtree_masteries(((c.id, c.parent_id) for c in outline.concepts), masteries)
     roots: list[ConceptNode] = []
     for node in nodes.values():
         node.subtree = subtrees[node.id]
         parent = nodes.get(node.parent_id) if node.parent_id else None
         (parent.children if parent else roots).append(node)
     return roots
+
+
+def _card_states(session: Session, user_id: int, deck_id: int) -> dict[int, tuple]:
+    """The user's state of each card of the deck's live concepts they have reviewed, by card id:
+    (state, stability_days, difficulty, due, last_review, reps, lapses), times still naive."""
+    # Plain table columns rather than CardState entities or ORM-annotated columns:
+    # building thousands of ORM objects or rows was most of this function's time on a
+    # large deck. (A Core statement through the session still autoflushes.)
+    cards, states, live = Card.__table__, CardState.__table__, Concept.__table__
+    rows = session.execute(
+        select(
+            states.c.card_id,
+            states.c.state,
+            states.c.stability_days,
+            states.c.difficulty,
+            # Read with the plain DateTime type; as_utc in deck_tree is what UTCDateTime
+            # would do, but only for the cards that have a state.
+            type_coerce(states.c.due, _DATETIME),
+            type_coerce(states.c.last_review, _DATETIME),
+            states.c.reps,
+            states.c.lapses,
+        )
+        .select_from(
+            states.join(cards, cards.c.id == states.c.card_id).join(
+                live, live.c.id == cards.c.concept_id
+            )
+        )
+        .where(
+            states.c.user_id == user_id,
+            live.c.deck_id == deck_id,
+            live.c.retired_at.is_(None),
+        )
+    )
+    return {row[0]: row[1:] for row in rows}
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.db import refresh_planner_statistics
 from studyapp.decks.document import ConceptDraft, DeckDraft
-from studyapp.models import CARD_KIND_ORDER, Card, Concept, Deck
+from studyapp.models import CARD_KIND_ORDER, Card, Concept, Deck, new_content_version
 
 
 @dataclass
@@ -100,6 +100,7 @@ def import_deck(
     deck.description = draft.description
     deck.source_format = draft.source_format
     deck.updated_at = now
+    deck.content_version = new_content_version()  # names the new outline (decks/outline.py)
     session.flush()
 
     report = ImportReport(deck=deck, created_deck=created)

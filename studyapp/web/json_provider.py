@@ -15,7 +15,9 @@ import orjson
 from flask import Response
 from flask.json.provider import JSONProvider
 
-_OPTIONS = orjson.OPT_NON_STR_KEYS  # str enums (e.g. mastery levels) as keys
+# str enums (e.g. mastery levels) as keys; UTC datetimes as "2026-03-02T09:10:00Z",
+# the form studyapp.api.serialize.timestamp writes (a test keeps the two equal).
+_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z
 
 
 def _fallback(value: Any) -> Any:
