@@ -26,6 +26,7 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import accumulate
 
 from fsrs import State
 
@@ -196,17 +197,15 @@ def subtree_masteries(
         parent_index = position.get(ordered[index][1])
         if parent_index is not None and run_end[index] > run_end[parent_index]:
             run_end[parent_index] = run_end[index]
-    level_rank = {level: rank for rank, level in enumerate(MASTERY_LEVELS)}
-    totals = [[0] * (len(ordered) + 1) for _ in MASTERY_LEVELS]
-    chance_sum = [0.0] * (len(ordered) + 1)
-    chance_count = [0] * (len(ordered) + 1)
-    for index, (concept_id, _) in enumerate(ordered):
-        mastery = masteries[concept_id]
-        for rank, running in enumerate(totals):
-            running[index + 1] = running[index] + (level_rank[mastery.level] == rank)
-        known = mastery.retrievability is not None
-        chance_sum[index + 1] = chance_sum[index] + (mastery.retrievability if known else 0.0)
-        chance_count[index + 1] = chance_count[index] + known
+    masteries_in_order = [masteries[concept_id] for concept_id, _ in ordered]
+    # totals[rank][i]: concepts at that level among the first i in map order.
+    totals = [
+        list(accumulate((m.level is level for m in masteries_in_order), initial=0))
+        for level in MASTERY_LEVELS
+    ]
+    chances = [m.retrievability for m in masteries_in_order]
+    chance_sum = list(accumulate((c or 0.0 for c in chances), initial=0.0))
+    chance_count = list(accumulate((c is not None for c in chances), initial=0))
     subtrees: dict[int, SubtreeMastery] = {}
     for index, (concept_id, _) in enumerate(ordered):
         stop = run_end[index] + 1

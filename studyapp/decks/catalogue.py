@@ -276,7 +276,7 @@ def _card_states(session: Session, user_id: int, deck_id: int) -> dict[int, tupl
             live.c.retired_at.is_(None),
         )
     )
-    return {row[0]: row[1:] for row in rows}
+    return {row[0]: row[1:] for row in rows.all()}
 
 
 @dataclass(frozen=True)
