@@ -17,6 +17,8 @@ MAX_TITLE_LENGTH = 300
 MAX_KEY_LENGTH = 1000
 MAX_DECK_KEY_LENGTH = 200
 NUL_MESSAGE = "the text contains a NUL character (\\u0000), which cannot be stored"
+# Formats whose files have no lines to point at: deck-level problems name the file only.
+_FORMATS_WITHOUT_LINES = frozenset({"json", "apkg"})
 
 
 def validate_deck(draft: DeckDraft) -> DeckDraft:
@@ -28,7 +30,7 @@ def validate_deck(draft: DeckDraft) -> DeckDraft:
     problems: list[DeckProblem] = []
     deck_location = SourceLocation(
         draft.source_name,
-        line=1 if draft.source_format != "json" else None,
+        line=None if draft.source_format in _FORMATS_WITHOUT_LINES else 1,
         json_path="$" if draft.source_format == "json" else None,
     )
     if not draft.title.strip():
