@@ -53,7 +53,8 @@ def validate_deck(draft: DeckDraft) -> DeckDraft:
     if any("\x00" in text for text in (draft.title, draft.key or "", draft.description)):
         problems.append(DeckProblem(deck_location, NUL_MESSAGE))
     if not draft.concepts:
-        problems.append(DeckProblem(deck_location, "the deck has no concepts"))
+        left_out = f" ({'; '.join(draft.notices)})" if draft.notices else ""
+        problems.append(DeckProblem(deck_location, f"the deck has no concepts{left_out}"))
 
     count = draft.concept_count()
     if count > MAX_CONCEPTS:
