@@ -463,3 +463,35 @@ def test_more_notes_than_a_deck_may_have_are_refused(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(anki_collection, "MAX_NOTES", 5)
     message = refusal(zip_of({"collection.anki2": our_collection()}))
     assert "notes; the limit is 5" in message
+
+
+def patched_entry_header(package: bytes, *, local_offset: int, central_offset: int, value: int):
+    """The package with one 2-byte field of every local and central entry header set to value."""
+    data = bytearray(package)
+    for signature, offset in ((b"PK\x03\x04", local_offset), (b"PK\x01\x02", central_offset)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset : start + offset + 2] = value.to_bytes(2, "little")
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("local_offset", "central_offset", "value"),
+    [(8, 10, 99), (6, 8, 1)],
+    ids=["unknown-compression", "encrypted"],
+)
+def test_entries_zipfile_cannot_read_are_refused(local_offset, central_offset, value):
+    package = zip_of({"collection.anki2": our_collection()}, zipfile.ZIP_STORED)
+    broken = patched_entry_header(
+        package, local_offset=local_offset, central_offset=central_offset, value=value
+    )
+    assert refusal(broken) == (
+        "hostile.apkg: collection.anki2 is encrypted or compressed in a way studyapp cannot read"
+    )
+
+
+def test_a_package_is_recognised_by_content_whatever_its_name():
+    package = deck_to_apkg(read_deck_path(DECKS_DIR / "spaced-repetition.md"))
+    assert read_deck_bytes(package, "upload").source_format == "apkg"
+    assert "there is no collection inside" in refusal(zip_of({"a.txt": b"x"}), "notes.zip")

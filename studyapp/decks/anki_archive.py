@@ -67,6 +67,11 @@ def extract_collection(data: bytes, source_name: str, destination: Path) -> None
                     _copy_limited(stream.read, out, fail)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as error:
             raise fail(f"the archive is damaged: {entry.filename} cannot be read") from error
+        except (RuntimeError, NotImplementedError) as error:
+            # Encrypted entries and compression methods zipfile does not know.
+            raise fail(
+                f"{entry.filename} is encrypted or compressed in a way studyapp cannot read"
+            ) from error
     _make_readable_without_wal(destination, fail)
 
 

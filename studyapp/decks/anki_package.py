@@ -70,11 +70,11 @@ def deck_to_apkg(
     modification time (Anki updates a note it already has when the package's
     copy is newer); it defaults to the current time.
     """
-    keys = [concept.key for concept, _ in draft.walk()]
-    if not draft.key or any(key is None for key in keys):
+    deck_key = draft.key
+    if not deck_key or any(concept.key is None for concept, _ in draft.walk()):
         raise ValueError("export a validated draft: the deck or a concept has no key")
     timestamp = (now or datetime.now(UTC)).timestamp()
-    package = genanki.Package(_anki_decks(draft))
+    package = genanki.Package(_anki_decks(draft, deck_key))
     with tempfile.TemporaryDirectory(prefix="studyapp-apkg-") as folder:
         collection_path = Path(folder) / COLLECTION_ENTRY
         connection = sqlite3.connect(collection_path)
@@ -83,7 +83,7 @@ def deck_to_apkg(
             package.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
             _declare_scheduler_version(cursor)
             if scheduling:
-                _write_scheduling(cursor, draft.key, scheduling)
+                _write_scheduling(cursor, deck_key, scheduling)
             connection.commit()
         finally:
             connection.close()
@@ -94,45 +94,41 @@ def deck_to_apkg(
     return buffer.getvalue()
 
 
-def _anki_decks(draft: DeckDraft) -> list[genanki.Deck]:
+def _anki_decks(draft: DeckDraft, deck_key: str) -> list[genanki.Deck]:
     """The top deck and one sub-deck per concept with children, notes in map order."""
-    assert draft.key is not None
     model = studyapp_model()
     top = genanki.Deck(
-        stable_id("studyapp", "deck", draft.key),
+        stable_id("studyapp", "deck", deck_key),
         deck_name([draft.title]),
         description=text_to_html(draft.description),
     )
     decks = [top]
     position = itertools.count(1)
 
-    def add(
-        concept: ConceptDraft, deck: genanki.Deck, titles: list[str], key_path: list[str]
-    ) -> None:
-        assert concept.key is not None and draft.key is not None
+    def add(concept: ConceptDraft, deck: genanki.Deck, titles: list[str], keys: list[str]) -> None:
+        key = str(concept.key)
         fields = {
             TITLE: concept.title,
             SUMMARY: concept.summary,
             DETAIL: concept.detail,
             PARENT_PATH: parent_path(titles),
-            KEY: concept.key,
-            DECK_KEY: draft.key,
+            KEY: key,
+            DECK_KEY: deck_key,
             MASKED_SUMMARY: mask_name(concept.summary, concept.title),
         }
         deck.add_note(
             genanki.Note(
                 model=model,
                 fields=[text_to_html(fields[name]) for name in FIELD_NAMES],
-                guid=note_guid(draft.key, concept.key),
+                guid=note_guid(deck_key, key),
                 due=next(position),
             )
         )
         if not concept.children:
             return
-        child_titles = [*titles, concept.title]
-        child_keys = [*key_path, concept.key]
+        child_titles, child_keys = [*titles, concept.title], [*keys, key]
         sub_deck = genanki.Deck(
-            stable_id("studyapp", "deck", draft.key, *child_keys),
+            stable_id("studyapp", "deck", deck_key, *child_keys),
             deck_name([draft.title, *child_titles]),
             description=text_to_html(concept.summary),
         )

@@ -21,6 +21,8 @@ from studyapp.decks.validation import validate_deck
 DECK_FILE_SUFFIXES = (".json", ".md", ".markdown", ".txt", ".tsv", ".apkg")
 ANKI_PACKAGE_SUFFIX = ".apkg"
 ANKI_TEXT_SUFFIX = ".tsv"
+# The first bytes of a zip archive: a file starting with them is read as an Anki package.
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def read_deck_bytes(data: bytes, source_name: str) -> DeckDraft:
@@ -28,7 +30,7 @@ def read_deck_bytes(data: bytes, source_name: str) -> DeckDraft:
 
     A draft read from Anki may carry ``notices`` about notes it left out.
     """
-    if Path(source_name).suffix.lower() == ANKI_PACKAGE_SUFFIX:
+    if Path(source_name).suffix.lower() == ANKI_PACKAGE_SUFFIX or data.startswith(ZIP_MAGIC):
         if not data:
             raise DeckValidationError(
                 [DeckProblem(SourceLocation(source_name), "the file is empty")]
