@@ -25,6 +25,7 @@ from studyapp.decks.anki_package import deck_to_apkg
 from studyapp.decks.anki_scheduling import CardSchedule
 from studyapp.decks.document import DeckDraft, DeckValidationError
 from studyapp.decks.json_format import deck_to_json_document
+from studyapp.decks.keys import key_from_title_path
 from studyapp.decks.reading import deck_files, read_deck_bytes, read_deck_path
 from tests.factories import concept, deck_json
 
@@ -495,3 +496,24 @@ def test_a_package_is_recognised_by_content_whatever_its_name():
     package = deck_to_apkg(read_deck_path(DECKS_DIR / "spaced-repetition.md"))
     assert read_deck_bytes(package, "upload").source_format == "apkg"
     assert "there is no collection inside" in refusal(zip_of({"a.txt": b"x"}), "notes.zip")
+
+
+def test_notes_added_in_anki_to_a_studyapp_sub_deck_join_that_concept(
+    anki: Collection, tmp_path: Path
+):
+    draft = read_deck_path(DECKS_DIR / "react-agent-pattern.md")
+    parent = next(node for node in draft.concepts if node.children)
+    import_into(anki, deck_to_apkg(draft), tmp_path)
+    note = anki.new_note(anki.models.by_name("Basic"))
+    note["Front"], note["Back"] = "Added in Anki", "A card someone wrote in Anki."
+    anki.add_note(note, anki.decks.id(f"{draft.title}::{parent.title}"))
+
+    again = read_deck_bytes(export_from(anki, tmp_path, legacy=False), "edited.apkg")
+
+    [same_parent] = [node for node in again.concepts if node.key == parent.key]
+    assert [child.key for child in same_parent.children[:-1]] == [
+        child.key for child in parent.children
+    ]
+    added = same_parent.children[-1]
+    assert (added.title, added.summary) == ("Added in Anki", "A card someone wrote in Anki.")
+    assert added.key == key_from_title_path([parent.title, "Added in Anki"])
