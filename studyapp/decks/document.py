@@ -16,13 +16,15 @@ class SourceLocation:
     """Where in a deck file something was found.
 
     ``line`` is 1-based; ``json_path`` is a JSONPath-like pointer such as
-    ``$.concepts[2].children[0]``. Either may be missing when the format has
-    no such notion.
+    ``$.concepts[2].children[0]``; ``record`` names a record in a file that
+    has no lines, such as ``note 1712345678901`` in an Anki package. Any of
+    them may be missing when the format has no such notion.
     """
 
     file: str
     line: int | None = None
     json_path: str | None = None
+    record: str | None = None
 
     def __str__(self) -> str:
         parts = [self.file]
@@ -30,6 +32,8 @@ class SourceLocation:
             parts.append(f"line {self.line}")
         if self.json_path is not None:
             parts.append(self.json_path)
+        if self.record is not None:
+            parts.append(self.record)
         return ", ".join(parts)
 
 
@@ -76,7 +80,12 @@ class ConceptDraft:
 
 @dataclass
 class DeckDraft:
-    """A whole deck as read from a file: the topic and its concept forest."""
+    """A whole deck as read from a file: the topic and its concept forest.
+
+    ``notices`` are things a reader left out without failing the import,
+    phrased for the person importing, e.g. ``"3 notes of type Cloze skipped"``;
+    formats that never leave anything out keep it empty.
+    """
 
     title: str
     key: str | None = None
@@ -84,6 +93,7 @@ class DeckDraft:
     concepts: list[ConceptDraft] = field(default_factory=list)
     source_name: str = "<deck>"
     source_format: str = "json"
+    notices: list[str] = field(default_factory=list)
 
     def walk(self) -> Iterator[tuple[ConceptDraft, int]]:
         """Every concept in map order (a parent before its children) with its depth."""

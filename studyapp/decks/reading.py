@@ -1,7 +1,8 @@
 """From bytes on disk or in an upload to a validated :class:`DeckDraft`.
 
-This is the single entry point for every format: it checks the file is
-non-empty UTF-8 text, picks the parser by file name or content, and validates.
+This is the single entry point for every format: it reads an Anki package
+(``.apkg``) as the binary file it is, checks any other file is non-empty UTF-8
+text, picks the parser by file name or content, and validates.
 """
 
 from __future__ import annotations
@@ -9,17 +10,32 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from studyapp.decks.anki_package_reader import parse_apkg
+from studyapp.decks.anki_text import looks_like_anki_text, parse_anki_text
 from studyapp.decks.document import DeckDraft, DeckProblem, DeckValidationError, SourceLocation
 from studyapp.decks.json_format import parse_json_deck
 from studyapp.decks.markdown_format import parse_markdown_deck
 from studyapp.decks.page_text import looks_like_page_text, parse_page_text
 from studyapp.decks.validation import validate_deck
 
-DECK_FILE_SUFFIXES = (".json", ".md", ".markdown", ".txt")
+DECK_FILE_SUFFIXES = (".json", ".md", ".markdown", ".txt", ".tsv", ".apkg")
+ANKI_PACKAGE_SUFFIX = ".apkg"
+ANKI_TEXT_SUFFIX = ".tsv"
+# The first bytes of a zip archive: a file starting with them is read as an Anki package.
+ZIP_MAGIC = b"PK\x03\x04"
 
 
 def read_deck_bytes(data: bytes, source_name: str) -> DeckDraft:
-    """Parse and validate one deck file; raises :class:`DeckValidationError`."""
+    """Parse and validate one deck file; raises :class:`DeckValidationError`.
+
+    A draft read from Anki may carry ``notices`` about notes it left out.
+    """
+    if Path(source_name).suffix.lower() == ANKI_PACKAGE_SUFFIX or data.startswith(ZIP_MAGIC):
+        if not data:
+            raise DeckValidationError(
+                [DeckProblem(SourceLocation(source_name), "the file is empty")]
+            )
+        return validate_deck(parse_apkg(data, source_name))
     text = _decode(data, source_name)
     parser = _parser_for(source_name, text)
     return validate_deck(parser(text, source_name))
@@ -70,6 +86,8 @@ def _parser_for(source_name: str, text: str):
         return parse_json_deck
     if suffix in (".md", ".markdown"):
         return parse_markdown_deck
+    if suffix == ANKI_TEXT_SUFFIX or looks_like_anki_text(text):
+        return parse_anki_text
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         return parse_json_deck

@@ -17,6 +17,8 @@ MAX_TITLE_LENGTH = 300
 MAX_KEY_LENGTH = 1000
 MAX_DECK_KEY_LENGTH = 200
 NUL_MESSAGE = "the text contains a NUL character (\\u0000), which cannot be stored"
+# Formats whose files have no lines to point at: deck-level problems name the file only.
+_FORMATS_WITHOUT_LINES = frozenset({"json", "apkg"})
 
 
 def validate_deck(draft: DeckDraft) -> DeckDraft:
@@ -28,7 +30,7 @@ def validate_deck(draft: DeckDraft) -> DeckDraft:
     problems: list[DeckProblem] = []
     deck_location = SourceLocation(
         draft.source_name,
-        line=1 if draft.source_format != "json" else None,
+        line=None if draft.source_format in _FORMATS_WITHOUT_LINES else 1,
         json_path="$" if draft.source_format == "json" else None,
     )
     if not draft.title.strip():
@@ -51,7 +53,8 @@ def validate_deck(draft: DeckDraft) -> DeckDraft:
     if any("\x00" in text for text in (draft.title, draft.key or "", draft.description)):
         problems.append(DeckProblem(deck_location, NUL_MESSAGE))
     if not draft.concepts:
-        problems.append(DeckProblem(deck_location, "the deck has no concepts"))
+        left_out = f" ({'; '.join(draft.notices)})" if draft.notices else ""
+        problems.append(DeckProblem(deck_location, f"the deck has no concepts{left_out}"))
 
     count = draft.concept_count()
     if count > MAX_CONCEPTS:
