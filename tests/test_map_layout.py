@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from itertools import combinations
 
 import pytest
@@ -154,27 +153,19 @@ def test_no_two_boxes_overlap_checking_every_pair():
         check_tidy(layout, forest)
 
 
-def test_five_thousand_nodes_do_not_overlap_by_sweep_and_lay_out_quickly():
+def test_five_thousand_nodes_do_not_overlap_by_sweep():
+    # Its speed is measured by benchmarks/map_page.py ("layout_forest() alone"), not here.
     forest = random_forest(5000, seed=42)
-    layout_forest(forest)  # warm up
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        layout = layout_forest(forest)
-        timings.append(time.perf_counter() - started)
+    layout = layout_forest(forest)
     assert len(layout.nodes) == layout.total_count == 5000
     assert not overlapping_pairs_by_sweep(layout.nodes)
     check_tidy(layout, forest)
-    # About 25-45 ms on the 2-core CI machine (see benchmarks/README.md); the bound here
-    # leaves room for a loaded machine while still failing an O(n²) layout.
-    assert min(timings) < 0.25, timings
 
 
-def test_a_deep_chain_is_linear_and_needs_no_recursion():
+def test_a_deep_chain_needs_no_recursion():
+    # 4,000 levels: far past Python's recursion limit, so a recursive layout would fail.
     forest: Forest = [(1, None, "Top")] + [(i, i - 1, f"Level {i}") for i in range(2, 4001)]
-    started = time.perf_counter()
     layout = layout_forest(forest)
-    assert time.perf_counter() - started < 1.0
     assert len(layout.nodes) == 4000
     assert len({box.center_y for box in layout.nodes}) == 1  # a chain is one straight row
     check_tidy(layout, forest)
