@@ -293,7 +293,8 @@ def test_csrf_protects_starting_and_answering(client, make_user, deck, session, 
 
     url = start(client, deck.id, groups, csrf_token=token)
     question = page(client, url)
-    assert f'name="csrf_token" value="{token}"' in question.html
+    # Each page signs a fresh token (with the time in seconds), so only its presence is stable.
+    assert 'name="csrf_token" value="' in question.html
     refused = client.post(f"{url}/answer", data={"question_id": question.question_id, "rating": 3})
     assert refused.status_code == 303
     assert log_count(session) == 0
