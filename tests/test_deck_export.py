@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from studyapp.db import transaction
-from studyapp.decks.deck_export import ExportFormat, export_deck, stored_draft
+from studyapp.decks.deck_export import ExportFormat, export_deck, stored_draft, user_scheduling
 from studyapp.decks.document import ConceptDraft, DeckDraft
 from studyapp.decks.importer import import_deck
 from studyapp.decks.reading import deck_files, read_deck_bytes, read_deck_path
-from studyapp.models import Deck
+from studyapp.models import Card, Concept, Deck
+from studyapp.scheduling.memory import Grade
+from studyapp.scheduling.review import StudyContext, rate_card
 from tests.factories import concept, deck_json
 
 SHIPPED_DECKS = sorted(deck_files([Path(__file__).parent.parent / "decks"]))
@@ -68,3 +70,24 @@ def test_file_names_come_from_the_deck_key(session, import_text):
     draft = stored_draft(session, deck)
     assert export_deck(draft, ExportFormat.JSON).filename == "linear-algebra-co.json"
     assert export_deck(draft, ExportFormat.MARKDOWN).filename == "linear-algebra-co.md"
+
+
+def test_an_anki_export_can_carry_my_memory_of_the_cards(session, make_user, import_text, clock):
+    ada, bob = make_user("ada"), make_user("bob")
+    deck = import_text(deck_json()).deck
+    groups_recall = session.scalar(
+        select(Card.id)
+        .join(Concept, Concept.id == Card.concept_id)
+        .where(Concept.title == "Groups", Card.kind == "recall")
+    )
+    context = StudyContext.for_user(ada.settings, clock.now(), enable_fuzzing=False)
+    rate_card(session, context, card_id=groups_recall, grade=Grade.EASY)
+
+    mine = user_scheduling(session, ada.id, deck)
+    assert list(mine) == [("groups", "recall")]
+    memory = mine["groups", "recall"]
+    assert memory.state == 2 and memory.reps == 1 and memory.stability_days > 1
+    assert memory.due > clock.now() and memory.last_review == clock.now()
+    assert user_scheduling(session, bob.id, deck) == {}
+    package = export_deck(stored_draft(session, deck), ExportFormat.APKG, scheduling=mine)
+    assert package.filename == "algebra.apkg" and package.content[:2] == b"PK"
