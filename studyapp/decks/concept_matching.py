@@ -8,23 +8,26 @@ how concepts are matched"):
    stored concept with that key, live or retired (a retired one comes back),
    and nothing else. A concept whose key was derived from its title path
    matches a live stored concept with that key.
-2. **Fallbacks**, for concepts with derived keys only, tried in this order
-   against the live stored concepts still unmatched: the same **title path**,
-   the same **title**, a **near-identical summary**. Then rules 1 and 2 again
-   against the retired stored concepts, for the concepts still unmatched.
+2. **Fallbacks**, for concepts with derived keys only, against the live
+   stored concepts still unmatched, in this order: the same **title path**,
+   the same **title**, the same or a **near-identical summary**.
+3. Rules 1 and 2 again for the concepts still unmatched, against the
+   **retired** stored concepts. Live ones go first, so that a concept moved
+   onto a path where a retired concept once was continues the live concept.
 
 Each rule runs over every concept before the next starts (greedy in rule
-order), a stored concept matches at most one new concept, and a later rule
+order), a stored concept continues at most one new concept, and a later rule
 never takes a stored concept an earlier one matched. Title path, title and
-summary matches are made only when unambiguous: the value is shared by
-exactly one unmatched new concept and one unmatched stored concept.
+summary matches are made only when unambiguous: exactly one unmatched new
+concept and one unmatched stored concept (of the live or the retired ones)
+share the value.
 
 Texts are compared after :func:`normalise_text`. Summaries match when they are
 equal so normalised (tried first) or *near-identical*: both are at least
 :data:`SHORTEST_NEAR_IDENTICAL_SUMMARY` characters long, they have at least
-half of the new summary's distinct words in common
-(:data:`SHARED_WORDS_FRACTION`) and :data:`SUMMARY_SIMILARITY_THRESHOLD` or
-more :func:`summary_similarity`.
+half of the new summary's word pairs in common
+(:data:`SHARED_WORD_PAIRS_FRACTION`) and :data:`SUMMARY_SIMILARITY_THRESHOLD`
+or more :func:`summary_similarity`.
 """
 
 from __future__ import annotations
@@ -37,15 +40,17 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import pairwise
 
 SUMMARY_SIMILARITY_THRESHOLD = 0.9
 """Least :func:`summary_similarity` (0–1) of two near-identical summaries: for
 summaries of about 150 characters, up to about 15 characters may differ."""
 
-SHARED_WORDS_FRACTION = 0.5
-"""Least fraction of the new summary's distinct words that a near-identical
-stored summary must contain. It lets an index of words find the candidates, so
-no pair of summaries is compared unless they have that much in common."""
+SHARED_WORD_PAIRS_FRACTION = 0.5
+"""Least fraction of the new summary's distinct word pairs (two words in a row)
+that a near-identical stored summary must contain: the same wording, give or
+take a few words. It lets an index of word pairs find the candidates, so no
+two summaries are compared unless they have that much in common."""
 
 SHORTEST_NEAR_IDENTICAL_SUMMARY = 40
 """Summaries shorter than this (normalised characters) match only when equal: in
@@ -219,40 +224,40 @@ def _near_identical_summaries(
     Equal summaries left over from the equality rule are ambiguous ones; they
     count as partners here too, so they stay ambiguous.
 
-    Candidates come from an index of the stored summaries' words: a stored
-    summary with at least ``SHARED_WORDS_FRACTION`` of the new summary's words
-    must contain one of the rarest ``n - needed + 1`` of them (prefix
-    filtering), so only the short lists of rare words are read. Candidates
-    are then checked by length (difflib's ratio can be no higher than
-    ``2 * shorter / (both lengths)``), by shared words, and by the ratio itself.
+    Candidates come from an index of the stored summaries' word pairs: a
+    stored summary with ``needed`` of the new summary's ``n`` pairs contains
+    one of its ``n - needed + 1`` rarest pairs (prefix filtering), so only
+    the index entries of rare pairs are read; unrelated texts share few pairs.
+    Candidates are then checked by length (difflib's ratio is at most
+    ``2 * shorter / (both lengths)``), by shared pairs, and by the ratio.
     """
     if not drafts or not pool:
         return []
     pool_texts = [_summary(concept) for concept in pool]
-    pool_words = [frozenset(_WORD.findall(text)) for text in pool_texts]
+    pool_pairs = [_word_pairs(text) for text in pool_texts]
     postings: dict[str, list[int]] = defaultdict(list)
-    for index, words in enumerate(pool_words):
-        for word in words:
-            postings[word].append(index)
+    for index, pairs in enumerate(pool_pairs):
+        if len(pool_texts[index]) >= SHORTEST_NEAR_IDENTICAL_SUMMARY:
+            for pair in pairs:
+                postings[pair].append(index)
 
     partners_of_draft: dict[int, list[int]] = {}
     drafts_of_stored: dict[int, int] = defaultdict(int)
     for draft_index, draft in enumerate(drafts):
         text = _summary(draft)
-        words = set(_WORD.findall(text))
-        if len(text) < SHORTEST_NEAR_IDENTICAL_SUMMARY or not words:
+        pairs = _word_pairs(text)
+        if len(text) < SHORTEST_NEAR_IDENTICAL_SUMMARY or not pairs:
             continue
-        needed = max(1, math.ceil(len(words) * SHARED_WORDS_FRACTION))
-        rarest_first = sorted(words, key=lambda word: len(postings.get(word, ())))
+        needed = max(1, math.ceil(len(pairs) * SHARED_WORD_PAIRS_FRACTION))
+        rarest_first = sorted(pairs, key=lambda pair: len(postings.get(pair, ())))
         candidates: set[int] = set()
-        for word in rarest_first[: len(words) - needed + 1]:
-            candidates.update(postings.get(word, ()))
+        for pair in rarest_first[: len(pairs) - needed + 1]:
+            candidates.update(postings.get(pair, ()))
         partners = [
             index
             for index in candidates
-            if len(pool_texts[index]) >= SHORTEST_NEAR_IDENTICAL_SUMMARY
-            and _lengths_allow(text, pool_texts[index])
-            and len(words & pool_words[index]) >= needed
+            if _lengths_allow(text, pool_texts[index])
+            and len(pairs & pool_pairs[index]) >= needed
             and _at_least_threshold(text, pool_texts[index])
         ]
         if partners:
@@ -264,6 +269,14 @@ def _near_identical_summaries(
         for draft_index, partners in partners_of_draft.items()
         if len(partners) == 1 and drafts_of_stored[partners[0]] == 1
     ]
+
+
+def _word_pairs(text: str) -> frozenset[str]:
+    """The distinct pairs of consecutive words of ``text`` (its one word, if it has one)."""
+    words = _WORD.findall(text)
+    if len(words) < 2:
+        return frozenset(words)
+    return frozenset(f"{first} {second}" for first, second in pairwise(words))
 
 
 def _lengths_allow(first: str, second: str) -> bool:
