@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import Row, func, literal, select
+from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from studyapp.decks.concept_matching import (
@@ -29,6 +29,7 @@ from studyapp.decks.concept_matching import (
 from studyapp.decks.document import ConceptDraft, DeckDraft
 from studyapp.decks.keys import bounded_key
 from studyapp.decks.validation import MAX_KEY_LENGTH
+from studyapp.gc_pause import gc_paused
 from studyapp.models import Card, CardState, Concept, Deck
 
 NEW_DECK_VERSION = "new"
@@ -177,15 +178,14 @@ class AffectedCards:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class ConceptRow:
+class ConceptRow(NamedTuple):
     """A concept row's values after the import; numbering as in :class:`models.Concept`.
 
-    ``parent_key`` is the parent's key after the import, None for a root.
+    ``parent_key`` is the parent's key after the import, None for a root. The
+    first eight fields line up with :class:`_StoredRow`'s, to compare them.
     """
 
     key: str
-    parent_key: str | None
     title: str
     summary: str
     detail: str
@@ -193,6 +193,7 @@ class ConceptRow:
     depth: int
     map_order: int
     subtree_last_order: int
+    parent_key: str | None
 
 
 @dataclass(frozen=True)
@@ -345,37 +346,36 @@ def plan_import(
     deck row so that two imports of one deck do not interleave.
     """
     assert draft.key is not None, "validate_deck() fills in keys"
-    deck = find_deck_for_import(session, draft.key, owner_id, lock=lock)
-    stored = _stored_rows(session, deck.id) if deck else []
-    placements = _place(draft)
-    paths = _stored_title_paths(stored)
-    matches = match_concepts(
-        (
-            StoredConcept(
-                row.id, row.key, row.title, paths[row.id], row.summary, row.retired_at is not None
-            )
-            for row in stored
-        ),
-        (
-            DraftConcept(
-                place.key,
-                place.node.title,
-                place.title_path,
-                place.node.summary,
-                place.node.key_is_derived,
-            )
-            for place in placements
-        ),
-    )
-    builder = _PlanBuilder(stored, paths, placements, matches)
-    counts = _review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
-    return builder.plan(
-        draft,
-        owner_id=owner_id,
-        deck=DeckVersion(deck.id, deck.title, deck.updated_at) if deck else None,
-        user_id=user_id,
-        counts=counts,
-    )
+    with gc_paused():
+        deck = find_deck_for_import(session, draft.key, owner_id, lock=lock)
+        stored = _stored_rows(session, deck.id) if deck else []
+        placements = _place(draft)
+        paths = _stored_title_paths(stored)
+        matches = match_concepts(
+            (
+                StoredConcept(row.id, row.key, row.title, paths[row.id], row.summary, row.retired)
+                for row in stored
+            ),
+            (
+                DraftConcept(
+                    place.key,
+                    place.node.title,
+                    place.title_path,
+                    place.node.summary,
+                    place.node.key_is_derived,
+                )
+                for place in placements
+            ),
+        )
+        builder = _PlanBuilder(stored, paths, placements, matches)
+        counts = _review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
+        return builder.plan(
+            draft,
+            owner_id=owner_id,
+            deck=DeckVersion(deck.id, deck.title, deck.updated_at) if deck else None,
+            user_id=user_id,
+            counts=counts,
+        )
 
 
 @dataclass(slots=True)
@@ -412,33 +412,52 @@ def _place(draft: DeckDraft) -> list[_Placement]:
     return placed
 
 
-def _stored_rows(session: Session, deck_id: int) -> list[Row[Any]]:
-    return list(
-        session.execute(
-            select(
-                Concept.id,
-                Concept.parent_id,
-                Concept.key,
-                Concept.title,
-                Concept.summary,
-                Concept.detail,
-                Concept.position,
-                Concept.depth,
-                Concept.map_order,
-                Concept.subtree_last_order,
-                Concept.retired_at,
-            ).where(Concept.deck_id == deck_id)
-        )
+class _StoredRow(NamedTuple):
+    """A stored concept as the plan reads it; the first eight fields as in :class:`ConceptRow`."""
+
+    key: str
+    title: str
+    summary: str
+    detail: str
+    position: int
+    depth: int
+    map_order: int
+    subtree_last_order: int
+    id: int
+    parent_id: int | None
+    retired: bool
+
+
+_COMPARED = slice(0, 8)
+_TEXTS = slice(1, 4)
+
+
+def _stored_rows(session: Session, deck_id: int) -> list[_StoredRow]:
+    rows = session.execute(
+        select(
+            Concept.key,
+            Concept.title,
+            Concept.summary,
+            Concept.detail,
+            Concept.position,
+            Concept.depth,
+            Concept.map_order,
+            Concept.subtree_last_order,
+            Concept.id,
+            Concept.parent_id,
+            Concept.retired_at.is_not(None),
+        ).where(Concept.deck_id == deck_id)
     )
+    return [_StoredRow(*row) for row in rows]
 
 
-def _stored_title_paths(rows: list[Row[Any]]) -> dict[int, TitlePath]:
+def _stored_title_paths(rows: list[_StoredRow]) -> dict[int, TitlePath]:
     """Each stored concept's titles from its root down, following the stored parents."""
     by_id = {row.id: row for row in rows}
     paths: dict[int, TitlePath] = {}
     for row in rows:
-        chain: list[Row[Any]] = []
-        current: Row[Any] | None = row
+        chain: list[_StoredRow] = []
+        current: _StoredRow | None = row
         while current is not None and current.id not in paths and current not in chain:
             chain.append(current)
             current = by_id.get(current.parent_id)
@@ -470,7 +489,7 @@ class _PlanBuilder:
 
     def __init__(
         self,
-        stored: list[Row[Any]],
+        stored: list[_StoredRow],
         paths: dict[int, TitlePath],
         placements: list[_Placement],
         matches: dict[str, ConceptMatch],
@@ -496,11 +515,11 @@ class _PlanBuilder:
         return bool(self.updates or self.retired)
 
     def _classify_kept_and_added(self) -> None:
+        kept_ids = self.kept_ids
         for place in self.placements:
             node = place.node
             row = ConceptRow(
                 place.key,
-                place.parent_key,
                 node.title,
                 node.summary,
                 node.detail,
@@ -508,6 +527,7 @@ class _PlanBuilder:
                 place.depth,
                 place.map_order,
                 place.subtree_last_order,
+                place.parent_key,
             )
             match = self.matches.get(place.key)
             if match is None:
@@ -515,52 +535,33 @@ class _PlanBuilder:
                 self.added.append(AddedConcept(place.key, place.title_path))
                 continue
             old = self.stored_by_id[match.concept_id]
-            parent_id = self.kept_ids.get(place.parent_key) if place.parent_key else None
-            moved = parent_id != old.parent_id or (
-                place.parent_key is not None and place.parent_key not in self.kept_ids
-            )
-            restored = old.retired_at is not None
-            old_texts = ConceptTexts(old.title, old.summary, old.detail)
-            new_texts = ConceptTexts(node.title, node.summary, node.detail)
-            if moved or restored or old_texts != new_texts:
-                old_path = self.paths[old.id]
-                self.updates.append(
-                    ConceptUpdate(
-                        concept_id=old.id,
-                        key=place.key,
-                        old_key=old.key,
-                        title_path=place.title_path,
-                        matched_by=match.rule,
-                        old=old_texts,
-                        new=new_texts,
-                        move=ParentChange(old_path[:-1], place.title_path[:-1]) if moved else None,
-                        restored=restored,
-                    )
-                )
+            if place.parent_key is None:
+                moved = old.parent_id is not None
+            else:
+                new_parent_id = kept_ids.get(place.parent_key)
+                moved = new_parent_id is None or new_parent_id != old.parent_id
+            if moved or old.retired or old[_TEXTS] != row[_TEXTS]:
+                self.updates.append(self._update(place, match, old, moved))
             else:
                 self.unchanged += 1
-            stored_values = (
-                old.key,
-                old.title,
-                old.summary,
-                old.detail,
-                old.position,
-                old.depth,
-                old.map_order,
-                old.subtree_last_order,
-            )
-            new_values = (
-                row.key,
-                row.title,
-                row.summary,
-                row.detail,
-                row.position,
-                row.depth,
-                row.map_order,
-                row.subtree_last_order,
-            )
-            if moved or restored or stored_values != new_values:
+            if moved or old.retired or old[_COMPARED] != row[_COMPARED]:
                 self.updated_rows[old.id] = row
+
+    def _update(
+        self, place: _Placement, match: ConceptMatch, old: _StoredRow, moved: bool
+    ) -> ConceptUpdate:
+        node = place.node
+        return ConceptUpdate(
+            concept_id=old.id,
+            key=place.key,
+            old_key=old.key,
+            title_path=place.title_path,
+            matched_by=match.rule,
+            old=ConceptTexts(old.title, old.summary, old.detail),
+            new=ConceptTexts(node.title, node.summary, node.detail),
+            move=ParentChange(self.paths[old.id][:-1], place.title_path[:-1]) if moved else None,
+            restored=old.retired,
+        )
 
     def _retire_the_rest(self) -> None:
         """Stored concepts no draft concept continues stay (or become) retired.
@@ -581,9 +582,9 @@ class _PlanBuilder:
             if key in draft_keys:
                 key = _given_up_key(row.key, row.id, taken_keys)
                 taken_keys.add(key)
-            if row.retired_at is None:
+            if not row.retired:
                 self.retired.append(RetiredConcept(row.id, row.key, self.paths[row.id]))
-            if row.retired_at is None or (key, map_order) != (row.key, row.map_order):
+            if not row.retired or (key, map_order) != (row.key, row.map_order):
                 self.retired_rows[row.id] = (key, map_order)
 
     def _temporary_keys(self) -> dict[int, str]:

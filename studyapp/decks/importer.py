@@ -33,6 +33,7 @@ from studyapp.decks.import_plan import (
     find_deck_for_import,
     plan_import,
 )
+from studyapp.gc_pause import gc_paused
 from studyapp.models import CARD_KIND_ORDER, Card, Concept, Deck
 
 __all__ = ["DeckChangedError", "ImportReport", "find_deck_for_import", "import_deck"]
@@ -121,13 +122,14 @@ def import_deck(
     if the deck changed since, :class:`DeckChangedError` is raised and nothing
     is written.
     """
-    plan = plan_import(session, draft, owner_id=owner_id, lock=True)
-    if expected_version is not None and expected_version != plan.version:
-        raise DeckChangedError(expected_version, plan.version)
-    deck = _save_deck(session, draft, plan, owner_id=owner_id, now=now)
-    _write_concepts(session, deck.id, plan.writes, now=now, on_progress=on_progress)
-    refresh_planner_statistics(session)
-    return ImportReport.from_plan(deck, plan)
+    with gc_paused():
+        plan = plan_import(session, draft, owner_id=owner_id, lock=True)
+        if expected_version is not None and expected_version != plan.version:
+            raise DeckChangedError(expected_version, plan.version)
+        deck = _save_deck(session, draft, plan, owner_id=owner_id, now=now)
+        _write_concepts(session, deck.id, plan.writes, now=now, on_progress=on_progress)
+        refresh_planner_statistics(session)
+        return ImportReport.from_plan(deck, plan)
 
 
 def _save_deck(
