@@ -48,11 +48,11 @@ from studyapp.db import transaction
 from studyapp.decks.catalogue import deck_tree
 from studyapp.decks.importer import import_deck
 from studyapp.decks.reading import read_deck_bytes
+from studyapp.gc_pause import gc_paused
 from studyapp.map_layout import layout_forest
 from studyapp.models import Base, Card, CardState, Concept, ReviewLog, User
 from studyapp.scheduling.review import StudyContext
 from studyapp.schema_migrations import upgrade
-from studyapp.web.map import gc_paused
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "benchmark-password"

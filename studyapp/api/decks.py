@@ -18,7 +18,8 @@ from studyapp.decks.catalogue import deck_summary, deck_tree, visible_decks
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.importer import ImportReport, import_deck
 from studyapp.decks.reading import read_deck_bytes
-from studyapp.web.map import AsOfError, gc_paused, map_moment
+from studyapp.gc_pause import gc_paused
+from studyapp.web.map import AsOfError, map_moment
 from studyapp.web.runtime import db_session, now, study_context
 
 UPLOAD_FIELD = "file"

@@ -61,7 +61,11 @@ class ConceptDraft:
     """One concept of a knowledge map as read from a file.
 
     ``key`` is the concept's identity across versions of the deck; when a
-    file gives none, validation derives one from the title path.
+    file gives none, validation derives one from the title path and sets
+    ``key_is_derived``. A re-import matches concepts with derived keys by
+    title path, title or summary when their key finds no match
+    (:mod:`studyapp.decks.concept_matching`); a key the file gave is matched
+    by key only.
     """
 
     title: str
@@ -70,6 +74,7 @@ class ConceptDraft:
     key: str | None = None
     children: list[ConceptDraft] = field(default_factory=list)
     location: SourceLocation | None = None
+    key_is_derived: bool = False
 
     def walk(self, depth: int = 1) -> Iterator[tuple[ConceptDraft, int]]:
         """Yield this concept and its descendants in map order with their depth (roots are 1)."""

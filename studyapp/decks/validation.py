@@ -24,8 +24,9 @@ _FORMATS_WITHOUT_LINES = frozenset({"json", "apkg"})
 def validate_deck(draft: DeckDraft) -> DeckDraft:
     """Fill in missing keys and check the draft; raise with every problem found.
 
-    Keys a file leaves out are derived from the title path, so two siblings
-    with the same title and no keys are reported as a duplicate key.
+    Keys a file leaves out are derived from the title path (and marked
+    ``key_is_derived``), so two siblings with the same title and no keys are
+    reported as a duplicate key.
     """
     problems: list[DeckProblem] = []
     deck_location = SourceLocation(
@@ -94,8 +95,10 @@ def validate_deck(draft: DeckDraft) -> DeckDraft:
         path = [*title_path, concept.title]
         if concept.key is not None and not concept.key.strip():
             concept.key = None
-        if concept.key is None:
+        if concept.key is None or concept.key_is_derived:
+            # Deriving again on a second validation follows any title edited since.
             concept.key = bounded_key(key_from_title_path(path), MAX_KEY_LENGTH)
+            concept.key_is_derived = True
         concept.key = concept.key.strip()
         if any(
             "\x00" in text for text in (concept.title, concept.summary, concept.detail, concept.key)

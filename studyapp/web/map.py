@@ -24,10 +24,8 @@ two queries, and with a panel one more for the review log.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -38,6 +36,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_deck
+from studyapp.gc_pause import gc_paused
 from studyapp.map_layout import (
     DEFAULT_CONFIG,
     Layout,
@@ -608,27 +607,6 @@ def build_panel(
 
 
 # --- routes -----------------------------------------------------------------------------
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off Python's cyclic garbage collector while a request builds a deck's tree.
-
-    A 5,000-concept tree is about 100,000 new objects, all still alive, so the
-    collector runs full passes over the whole heap several times per request
-    for nothing (the tree has no reference cycles; reference counting frees
-    it). Pausing it saved about a quarter of the map page's and the tree
-    JSON's time (benchmarks/README.md, "Map page"). It is switched back on
-    however the block ends, and left alone if something else switched it off.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _moment_or_error(context: StudyContext) -> tuple[MapMoment, AsOfError | None]:

@@ -1,0 +1,294 @@
+"""Which stored concept each concept of a new deck version continues. Pure: no database.
+
+A concept that continues a stored one keeps its cards, and with them every
+user's review state and history. The rule (docs/deck-format.md, "Re-importing:
+how concepts are matched"):
+
+1. **Key.** A concept whose key the file gave (an *explicit* key) matches the
+   stored concept with that key, live or retired (a retired one comes back),
+   and nothing else. A concept whose key was derived from its title path
+   matches a live stored concept with that key.
+2. **Fallbacks**, for concepts with derived keys only, against the live
+   stored concepts still unmatched, in this order: the same **title path**,
+   the same **title**, the same or a **near-identical summary**.
+3. Rules 1 and 2 again for the concepts still unmatched, against the
+   **retired** stored concepts. Live ones go first, so that a concept moved
+   onto a path where a retired concept once was continues the live concept.
+
+Each rule runs over every concept before the next starts (greedy in rule
+order), a stored concept continues at most one new concept, and a later rule
+never takes a stored concept an earlier one matched. Title path, title and
+summary matches are made only when unambiguous: exactly one unmatched new
+concept and one unmatched stored concept (of the live or the retired ones)
+share the value.
+
+Texts are compared after :func:`normalise_text`. Summaries match when they are
+equal so normalised (tried first) or *near-identical*: both are at least
+:data:`SHORTEST_NEAR_IDENTICAL_SUMMARY` characters long, they have at least
+half of the new summary's word pairs in common
+(:data:`SHARED_WORD_PAIRS_FRACTION`) and :data:`SUMMARY_SIMILARITY_THRESHOLD`
+or more :func:`summary_similarity`.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import pairwise
+
+SUMMARY_SIMILARITY_THRESHOLD = 0.9
+"""Least :func:`summary_similarity` (0–1) of two near-identical summaries: for
+summaries of about 150 characters, up to about 15 characters may differ."""
+
+SHARED_WORD_PAIRS_FRACTION = 0.5
+"""Least fraction of the new summary's distinct word pairs (two words in a row)
+that a near-identical stored summary must contain: the same wording, give or
+take a few words. It lets an index of word pairs find the candidates, so no
+two summaries are compared unless they have that much in common."""
+
+SHORTEST_NEAR_IDENTICAL_SUMMARY = 40
+"""Summaries shorter than this (normalised characters) match only when equal: in
+a short text a few differing characters tend to be another name, as in
+"C005 in one sentence." and "C006 in one sentence." (similarity 0.95)."""
+
+_WORD = re.compile(r"\w+")
+
+
+class MatchRule(enum.StrEnum):
+    """Which rule matched a new concept to a stored one."""
+
+    KEY = "key"
+    TITLE_PATH = "title_path"
+    TITLE = "title"
+    SUMMARY = "summary"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredConcept:
+    """What matching needs of a concept already in the database.
+
+    ``title_path`` is the titles from its root down to it, as stored;
+    ``retired`` is true when it is absent from the deck's latest version.
+    """
+
+    id: int
+    key: str
+    title: str
+    title_path: tuple[str, ...]
+    summary: str
+    retired: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DraftConcept:
+    """What matching needs of a concept of the version being imported.
+
+    ``key_is_derived`` is true when the file gave no key and validation derived
+    it from the title path; only such concepts are matched by the fallbacks.
+    """
+
+    key: str
+    title: str
+    title_path: tuple[str, ...]
+    summary: str
+    key_is_derived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptMatch:
+    """The new concept ``draft_key`` continues stored concept ``concept_id``, by ``rule``."""
+
+    draft_key: str
+    concept_id: int
+    rule: MatchRule
+
+
+def normalise_text(text: str) -> str:
+    """``text`` as compared by matching: NFKC, case-folded, runs of whitespace as one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def summary_similarity(first: str, second: str) -> float:
+    """How alike two summaries are, from 0 (nothing in common) to 1 (equal once normalised).
+
+    difflib's ratio of the normalised texts: twice the characters in matching
+    blocks over the characters in both.
+    """
+    return SequenceMatcher(
+        None, normalise_text(first), normalise_text(second), autojunk=False
+    ).ratio()
+
+
+def match_concepts(
+    stored: Iterable[StoredConcept], drafts: Iterable[DraftConcept]
+) -> dict[str, ConceptMatch]:
+    """Each new concept that continues a stored one, by its key: the rule of this module.
+
+    Keys are unique among ``stored`` (one deck's concepts) and among ``drafts``
+    (one validated file). Concepts absent from the result are new.
+    """
+    stored = list(stored)
+    drafts = list(drafts)
+    matches: dict[str, ConceptMatch] = {}
+    taken: set[int] = set()
+
+    def accept(pairs: Iterable[tuple[DraftConcept, StoredConcept]], rule: MatchRule) -> None:
+        for draft, concept in pairs:
+            matches[draft.key] = ConceptMatch(draft.key, concept.id, rule)
+            taken.add(concept.id)
+
+    stored_by_key = {concept.key: concept for concept in stored}
+    accept(
+        (
+            (draft, concept)
+            for draft in drafts
+            if (concept := stored_by_key.get(draft.key)) is not None
+            and not (draft.key_is_derived and concept.retired)
+        ),
+        MatchRule.KEY,
+    )
+    for retired in (False, True):
+        waiting = [d for d in drafts if d.key_is_derived and d.key not in matches]
+        if retired:
+            accept(
+                (
+                    (draft, concept)
+                    for draft in waiting
+                    if (concept := stored_by_key.get(draft.key)) is not None
+                    and concept.id not in taken
+                ),
+                MatchRule.KEY,
+            )
+        for rule, value in _EQUALITY_RULES:
+            waiting = [d for d in waiting if d.key not in matches]
+            pool = [c for c in stored if c.retired == retired and c.id not in taken]
+            accept(_unambiguous_pairs(waiting, pool, value), rule)
+        waiting = [d for d in waiting if d.key not in matches]
+        pool = [c for c in stored if c.retired == retired and c.id not in taken]
+        accept(_near_identical_summaries(waiting, pool), MatchRule.SUMMARY)
+    return matches
+
+
+def _title_path(concept: StoredConcept | DraftConcept) -> tuple[str, ...]:
+    return tuple(normalise_text(title) for title in concept.title_path)
+
+
+def _title(concept: StoredConcept | DraftConcept) -> str:
+    return normalise_text(concept.title)
+
+
+def _summary(concept: StoredConcept | DraftConcept) -> str:
+    return normalise_text(concept.summary)
+
+
+_Value = Callable[[StoredConcept | DraftConcept], Hashable]
+_EQUALITY_RULES: tuple[tuple[MatchRule, _Value], ...] = (
+    (MatchRule.TITLE_PATH, _title_path),
+    (MatchRule.TITLE, _title),
+    (MatchRule.SUMMARY, _summary),
+)
+
+
+def _unambiguous_pairs(
+    drafts: Sequence[DraftConcept],
+    pool: Sequence[StoredConcept],
+    value: _Value,
+) -> list[tuple[DraftConcept, StoredConcept]]:
+    """Pairs whose value no other concept in ``drafts`` or ``pool`` shares."""
+    if not drafts or not pool:
+        return []
+    drafts_by_value: dict[Hashable, list[DraftConcept]] = defaultdict(list)
+    for draft in drafts:
+        drafts_by_value[value(draft)].append(draft)
+    stored_by_value: dict[Hashable, list[StoredConcept]] = defaultdict(list)
+    for concept in pool:
+        stored_by_value[value(concept)].append(concept)
+    return [
+        (same_drafts[0], candidates[0])
+        for shared, same_drafts in drafts_by_value.items()
+        if len(same_drafts) == 1 and len(candidates := stored_by_value.get(shared, ())) == 1
+    ]
+
+
+def _near_identical_summaries(
+    drafts: Sequence[DraftConcept], pool: Sequence[StoredConcept]
+) -> list[tuple[DraftConcept, StoredConcept]]:
+    """Unambiguous pairs of near-identical summaries.
+
+    Equal summaries left over from the equality rule are ambiguous ones; they
+    count as partners here too, so they stay ambiguous.
+
+    Candidates come from an index of the stored summaries' word pairs: a
+    stored summary with ``needed`` of the new summary's ``n`` pairs contains
+    one of its ``n - needed + 1`` rarest pairs (prefix filtering), so only
+    the index entries of rare pairs are read; unrelated texts share few pairs.
+    Candidates are then checked by length (difflib's ratio is at most
+    ``2 * shorter / (both lengths)``), by shared pairs, and by the ratio.
+    """
+    if not drafts or not pool:
+        return []
+    pool_texts = [_summary(concept) for concept in pool]
+    pool_pairs = [_word_pairs(text) for text in pool_texts]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for index, pairs in enumerate(pool_pairs):
+        if len(pool_texts[index]) >= SHORTEST_NEAR_IDENTICAL_SUMMARY:
+            for pair in pairs:
+                postings[pair].append(index)
+
+    partners_of_draft: dict[int, list[int]] = {}
+    drafts_of_stored: dict[int, int] = defaultdict(int)
+    for draft_index, draft in enumerate(drafts):
+        text = _summary(draft)
+        pairs = _word_pairs(text)
+        if len(text) < SHORTEST_NEAR_IDENTICAL_SUMMARY or not pairs:
+            continue
+        needed = max(1, math.ceil(len(pairs) * SHARED_WORD_PAIRS_FRACTION))
+        rarest_first = sorted(pairs, key=lambda pair: len(postings.get(pair, ())))
+        candidates: set[int] = set()
+        for pair in rarest_first[: len(pairs) - needed + 1]:
+            candidates.update(postings.get(pair, ()))
+        partners = [
+            index
+            for index in candidates
+            if _lengths_allow(text, pool_texts[index])
+            and len(pairs & pool_pairs[index]) >= needed
+            and _at_least_threshold(text, pool_texts[index])
+        ]
+        if partners:
+            partners_of_draft[draft_index] = partners
+            for index in partners:
+                drafts_of_stored[index] += 1
+    return [
+        (drafts[draft_index], pool[partners[0]])
+        for draft_index, partners in partners_of_draft.items()
+        if len(partners) == 1 and drafts_of_stored[partners[0]] == 1
+    ]
+
+
+def _word_pairs(text: str) -> frozenset[str]:
+    """The distinct pairs of consecutive words of ``text`` (its one word, if it has one)."""
+    words = _WORD.findall(text)
+    if len(words) < 2:
+        return frozenset(words)
+    return frozenset(f"{first} {second}" for first, second in pairwise(words))
+
+
+def _lengths_allow(first: str, second: str) -> bool:
+    """Whether two texts' lengths allow the threshold: a ratio is at most 2 * shorter / both."""
+    shorter, both = min(len(first), len(second)), len(first) + len(second)
+    return 2 * shorter >= SUMMARY_SIMILARITY_THRESHOLD * both
+
+
+def _at_least_threshold(first: str, second: str) -> bool:
+    """Whether two normalised summaries are at least the threshold alike; the cheap bound first."""
+    matcher = SequenceMatcher(None, first, second, autojunk=False)
+    return (
+        matcher.quick_ratio() >= SUMMARY_SIMILARITY_THRESHOLD
+        and matcher.ratio() >= SUMMARY_SIMILARITY_THRESHOLD
+    )
