@@ -44,6 +44,19 @@ def create_user(
     return user
 
 
+def set_admin(session: Session, username: str, is_admin: bool) -> User:
+    """Make the user an administrator or take the role away; the caller commits.
+
+    :class:`AccountError` when there is no such user.
+    """
+    user = find_user(session, username)
+    if user is None:
+        raise AccountError(f"There is no user named '{username.strip()}'.")
+    user.is_admin = is_admin
+    session.flush()
+    return user
+
+
 def find_user(session: Session, username: str) -> User | None:
     # Usernames are matched case-insensitively so "Ada" cannot register beside "ada".
     return session.scalars(

@@ -11,7 +11,7 @@ from pathlib import Path
 from flask import Flask
 
 from studyapp import create_app
-from studyapp.accounts import AccountError, create_user
+from studyapp.accounts import AccountError, create_user, set_admin
 from studyapp.db import transaction
 from studyapp.decks.catalogue import all_decks
 from studyapp.decks.document import DeckValidationError
@@ -100,6 +100,21 @@ def cmd_user_create(app: Flask, args: argparse.Namespace) -> int:
             return 2
     role = "administrator" if args.admin else "user"
     print(f"created {role} {user.username}")
+    return 0
+
+
+def cmd_user_role(app: Flask, args: argparse.Namespace) -> int:
+    """``user promote NAME`` / ``user demote NAME``: give or take the administrator role."""
+    make_admin = args.user_command == "promote"
+    with _session(app) as session:
+        try:
+            with transaction(session):
+                user = set_admin(session, args.name, make_admin)
+        except AccountError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+    role = "an administrator" if make_admin else "a user without administrator rights"
+    print(f"{user.username} is now {role}")
     return 0
 
 
@@ -195,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--password", help="password (prompted for when left out)")
     create.add_argument("--admin", action="store_true", help="make an administrator")
     create.set_defaults(handler=cmd_user_create)
+    promote = user_commands.add_parser("promote", help="make a user an administrator")
+    promote.add_argument("name")
+    promote.set_defaults(handler=cmd_user_role)
+    demote = user_commands.add_parser("demote", help="take the administrator role away")
+    demote.add_argument("name")
+    demote.set_defaults(handler=cmd_user_role)
 
     export_user = commands.add_parser(
         "export-user", help="write one user's account and history as JSON (docs/export.md)"

@@ -1,7 +1,8 @@
 """The database schema as typed SQLAlchemy models. Alembic migrations mirror it exactly.
 
 Reading guide: a :class:`Deck` holds a tree of :class:`Concept` rows; each
-concept has one :class:`Card` per :class:`CardKind`. What a user knows lives in
+concept has one :class:`Card` per :class:`CardKind`. An :class:`Enrolment`
+says a user studies a deck. What a user knows lives in
 :class:`CardState` (one row per user and card, created at the first review;
 no row means the card is new to that user) and in the append-only
 :class:`ReviewLog`.
@@ -140,6 +141,26 @@ class Deck(Base):
     content_version: Mapped[str] = mapped_column(
         String(32), default=new_content_version, server_default=text("'initial'")
     )
+
+
+class Enrolment(Base):
+    """A deck the user studies: its cards are in their daily queue and dashboard.
+
+    Seeing a deck (public, or one's own) and studying it are separate: a user
+    adds a deck to their studies and may remove it again. Removing deletes only
+    this row; the user's card states and review log of the deck stay, so adding
+    it again picks up where they left off.
+    """
+
+    __tablename__ = "enrolments"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    deck_id: Mapped[int] = mapped_column(
+        ForeignKey("decks.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class Concept(Base):

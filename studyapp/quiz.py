@@ -36,6 +36,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from studyapp.card_faces import CardFaces, make_faces, mask_name
 from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_concept
+from studyapp.enrolment import enrol
 from studyapp.mastery import MasteryLevel, SubtreeMastery
 from studyapp.models import (
     CARD_KIND_ORDER,
@@ -236,7 +237,8 @@ def create_quiz(
     """Create the quiz of ``subtree_id``'s branch with all its questions, and commit.
 
     :class:`NotFound` unless the concept is a live concept of a deck the user
-    may see, and of deck ``deck_id``.
+    may see, and of deck ``deck_id``. Quizzing a branch of a deck the user does
+    not study yet adds the deck to their studies, in the same transaction.
     """
     mode = QuizMode(mode)
     root = visible_concept(session, context.user_id, subtree_id)
@@ -252,6 +254,7 @@ def create_quiz(
     before = branch_root.subtree
 
     try:
+        enrol(session, context.user_id, deck_id, context.now)
         quiz = Quiz(
             user_id=context.user_id,
             deck_id=deck_id,

@@ -16,9 +16,14 @@ figure; the essentials:
   rating the user gave, also on cards since retired: they happened. With a
   deck, the ratings of that deck's cards.
 * **The collection** (card states, mastery, stability, retrievability, the
-  hardest concepts, the forecast) counts the cards of the decks the user may
-  study (public ones and their own), live concepts only, except the
-  ``retired`` count, which is the cards of retired concepts.
+  hardest concepts, the forecast) counts the cards of the decks the user
+  studies (:func:`studyapp.scheduling.queue.studied_deck_clause`: visible to
+  them and added to their studies), live concepts only, except the
+  ``retired`` count, which is the cards of retired concepts. A deck the user
+  removed from their studies drops out of these figures (its history stays in
+  the ones above, and comes back here when they add it again).
+* **Quiz history** covers the quizzes of every deck the user may see: like
+  ratings, quizzes taken are history.
 * **True retention** is Anki's: of the ratings given to cards in the review
   state (``before_state`` = review), the share not rated Again. A card is
   *mature* when the interval it was scheduled with before that rating
@@ -57,11 +62,16 @@ from sqlalchemy.sql import column
 from sqlalchemy.sql.functions import FunctionElement
 
 from studyapp.db import UTCDateTime
-from studyapp.decks.catalogue import DeckSummary, visible_decks
+from studyapp.decks.catalogue import DeckSummary, studied_decks
 from studyapp.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
 from studyapp.models import Card, CardState, Concept, Deck, Quiz, QuizQuestion, ReviewLog
 from studyapp.scheduling.memory import SchedulerSettings, scheduler_for
-from studyapp.scheduling.queue import QueueScope, restrict_to_scope, visible_deck_clause
+from studyapp.scheduling.queue import (
+    QueueScope,
+    restrict_to_scope,
+    studied_deck_clause,
+    visible_deck_clause,
+)
 from studyapp.scheduling.review import StudyContext, todays_queue
 from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
 
@@ -293,9 +303,13 @@ class DashboardStats:
 def dashboard_stats(
     session: Session, context: StudyContext, deck_id: int | None = None
 ) -> DashboardStats:
-    """All the figures for ``context``'s user; ``deck_id`` must be a deck they may see."""
+    """All the figures for ``context``'s user; ``deck_id`` must be a deck they may see.
+
+    ``decks`` lists the decks they study; a ``deck_id`` they may see but do not
+    study has its history and an empty collection.
+    """
     user_id = context.user_id
-    decks = visible_decks(session, user_id)
+    decks = studied_decks(session, user_id)
     daily = daily_history(session, context, deck_id)
     collection = collection_figures(session, context, deck_id, decks)
     queue = todays_queue(session, context, QueueScope(deck_id=deck_id))
@@ -744,7 +758,7 @@ def collection_figures(
         .join(Concept, Concept.id == Card.concept_id)
         .join(Deck, Deck.id == Concept.deck_id)
         .outerjoin(CardState, and_(CardState.card_id == Card.id, CardState.user_id == user_id))
-        .where(visible_deck_clause(user_id))
+        .where(studied_deck_clause(user_id))
     )
     if deck_id is not None:
         query = query.where(Concept.deck_id == deck_id)
@@ -787,7 +801,7 @@ def collection_figures(
             tally.retrievability_sum += chance
             tally.retrievability_count += 1
 
-    deck_titles = {deck.id: deck.title for deck in (decks or visible_decks(session, user_id))}
+    deck_titles = {deck.id: deck.title for deck in (decks or studied_decks(session, user_id))}
     by_deck: dict[int, dict[MasteryLevel, int]] = defaultdict(
         lambda: dict.fromkeys(MASTERY_LEVELS, 0)
     )

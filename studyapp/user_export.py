@@ -2,13 +2,14 @@
 
 The document (``docs/export.md`` describes every field)::
 
-    {"format": "studyapp-user", "version": 1, "exported_at": ...,
-     "user": {...}, "settings": {...}, "decks": [...],
+    {"format": "studyapp-user", "version": 2, "exported_at": ...,
+     "user": {...}, "settings": {...}, "decks": [...], "enrolments": [...],
      "card_states": [...], "review_logs": [...]}
 
-Cards are named portably, never by database id::
+Cards and decks are named portably, never by database id::
 
     {"deck": "algebra", "owner": "public", "concept": "groups", "kind": "recall"}
+    {"deck": "algebra", "owner": "public", "created_at": ...}    (an enrolment)
 
 ``owner`` is ``"public"`` (an owner-less deck an administrator imported) or
 ``"self"`` (one of the user's own private decks, which the document carries in
@@ -19,9 +20,13 @@ same public decks, under the same or another username.
 then writes without committing, so the caller's one transaction either stores
 the whole user or nothing. Both are plain functions of a session.
 
-Evolving the format: a new kind of data (e.g. deck enrolments) becomes a new
-top-level section and a new ``version``. An importer refuses versions it does
-not know and sections it does not know, rather than dropping data silently.
+Evolving the format: a new kind of data becomes a new top-level section and a
+new ``version``. An importer refuses versions it does not know and sections it
+does not know, rather than dropping data silently. Version 2 added
+``enrolments`` (the decks the user studies); a version 1 document still
+imports, its user enrolled in every deck they may see afterwards (every public
+deck of the database and their own decks), which is what they studied when
+version 1 was current.
 """
 
 from __future__ import annotations
@@ -37,11 +42,21 @@ from sqlalchemy.orm import Session
 
 from studyapp.accounts import USERNAME_PATTERN, find_user
 from studyapp.clock import as_utc
-from studyapp.models import Card, CardState, Concept, Deck, ReviewLog, User, UserSettings
+from studyapp.enrolment import enrol_in_visible_decks
+from studyapp.models import (
+    Card,
+    CardState,
+    Concept,
+    Deck,
+    Enrolment,
+    ReviewLog,
+    User,
+    UserSettings,
+)
 
 FORMAT = "studyapp-user"
-VERSION = 1
-SUPPORTED_VERSIONS = frozenset({1})
+VERSION = 2
+SUPPORTED_VERSIONS = frozenset({1, 2})
 
 PUBLIC = "public"
 SELF = "self"
@@ -107,8 +122,14 @@ REVIEW_LOG_FIELDS = (
     "after_due",
 )
 CARD_REF_FIELDS = ("deck", "owner", "concept", "kind")
-SECTIONS = ("user", "settings", "decks", "card_states", "review_logs")
+ENROLMENT_FIELDS = ("deck", "owner", "created_at")
+SECTIONS = ("user", "settings", "decks", "enrolments", "card_states", "review_logs")
 TOP_LEVEL_FIELDS = ("format", "version", "exported_at", *SECTIONS)
+# Sections by version: version 1 had no enrolments.
+SECTIONS_BY_VERSION = {
+    1: tuple(section for section in SECTIONS if section != "enrolments"),
+    2: SECTIONS,
+}
 
 
 class UserExportError(Exception):
@@ -175,6 +196,7 @@ def export_user(session: Session, username: str, *, now: datetime) -> dict[str, 
     decks = session.scalars(select(Deck).where(Deck.owner_id == user.id)).all()
     deck_documents = [_deck_document(session, deck) for deck in sorted(decks, key=_deck_key)]
 
+    enrolment_documents = _enrolment_documents(session, user)
     refs = _card_refs(session, user)
     states = session.scalars(select(CardState).where(CardState.user_id == user.id)).all()
     state_documents = sorted(
@@ -200,6 +222,7 @@ def export_user(session: Session, username: str, *, now: datetime) -> dict[str, 
         "user": _fields(user, USER_FIELDS),
         "settings": _fields(user.settings, SETTINGS_FIELDS),
         "decks": deck_documents,
+        "enrolments": enrolment_documents,
         "card_states": state_documents,
         "review_logs": log_documents,
     }
@@ -234,6 +257,32 @@ def _deck_document(session: Session, deck: Deck) -> dict[str, Any]:
             for concept in concepts
         ],
     }
+
+
+def _enrolment_documents(session: Session, user: User) -> list[dict[str, Any]]:
+    """The decks the user studies, by key and owner, ordered by both."""
+    rows = session.execute(
+        select(Deck.key, Deck.owner_id, Enrolment.created_at)
+        .join(Enrolment, Enrolment.deck_id == Deck.id)
+        .where(Enrolment.user_id == user.id)
+    )
+    documents: list[dict[str, Any]] = []
+    foreign: list[str] = []
+    for deck_key, owner_id, created_at in rows:
+        if owner_id is None or owner_id == user.id:
+            owner = PUBLIC if owner_id is None else SELF
+            documents.append(
+                {"deck": deck_key, "owner": owner, "created_at": format_datetime(created_at)}
+            )
+        else:
+            foreign.append(deck_key)
+    if foreign:
+        raise UserExportError(
+            f"'{user.username}' studies decks other users published, which a portable document "
+            f"cannot name: {', '.join(sorted(foreign))}. Remove them from their studies (their "
+            "history of them is kept) or export later."
+        )
+    return sorted(documents, key=lambda document: (document["owner"], document["deck"]))
 
 
 def _card_refs(session: Session, user: User) -> dict[int, CardRef]:
@@ -399,6 +448,11 @@ _CONCEPT_SPEC = {
     "retired_at": ("datetime", True),
 }
 _CARD_REF_SPEC = {name: ("str", False) for name in CARD_REF_FIELDS}
+_ENROLMENT_SPEC = {
+    "deck": ("str", False),
+    "owner": ("str", False),
+    "created_at": ("datetime", False),
+}
 _CARD_STATE_SPEC = {
     "state": ("int", False),
     "step": ("int", True),
@@ -435,15 +489,22 @@ class _DeckData:
     concepts: list[tuple[dict[str, Any], list[str]]]  # (concept fields, card kinds)
 
 
+DeckRef = tuple[str, str]  # (deck key, owner)
+
+
 @dataclass
 class UserDocument:
-    """A checked document, its values already converted (datetimes in UTC, floats as floats)."""
+    """A checked document, its values already converted (datetimes in UTC, floats as floats).
+
+    ``enrolments`` is None for a version 1 document, which has none.
+    """
 
     user: dict[str, Any]
     settings: dict[str, Any]
     decks: list[_DeckData]
     card_states: list[tuple[CardRef, dict[str, Any]]]
     review_logs: list[tuple[CardRef, dict[str, Any]]]
+    enrolments: list[tuple[DeckRef, datetime]] | None = None
 
 
 def read_document(document: Any) -> UserDocument:
@@ -457,7 +518,9 @@ def read_document(document: Any) -> UserDocument:
             f"This file is version {version!r} of the {FORMAT} format; this studyapp imports "
             f"version {', '.join(str(v) for v in sorted(SUPPORTED_VERSIONS))}."
         )
-    top = reader.object(document, "$", TOP_LEVEL_FIELDS)
+    top = reader.object(
+        document, "$", ("format", "version", "exported_at", *SECTIONS_BY_VERSION[version])
+    )
     if top is None:
         raise UserImportError("The document is incomplete or has unknown parts.", reader.problems)
 
@@ -506,11 +569,24 @@ def read_document(document: Any) -> UserDocument:
             result.append((card, reader.fields(source, path, spec)))
         return result
 
+    enrolments: list[tuple[DeckRef, datetime]] | None = None
+    if "enrolments" in SECTIONS_BY_VERSION[version]:
+        enrolments = []
+        for index, item in enumerate(reader.array(top["enrolments"], "$.enrolments")):
+            path = f"$.enrolments[{index}]"
+            source = reader.object(item, path, ENROLMENT_FIELDS)
+            if source is None:
+                continue
+            values = reader.fields(source, path, _ENROLMENT_SPEC)
+            if values["owner"] not in (PUBLIC, SELF):
+                reader.fail(f"{path}.owner", f"is neither '{PUBLIC}' nor '{SELF}'")
+            enrolments.append(((values["deck"], values["owner"]), values["created_at"]))
+
     card_states = rows("card_states", _CARD_STATE_SPEC)
     review_logs = rows("review_logs", _REVIEW_LOG_SPEC)
     if reader.problems:
         raise UserImportError("The document cannot be imported:", reader.problems)
-    return UserDocument(user, settings, decks, card_states, review_logs)
+    return UserDocument(user, settings, decks, card_states, review_logs, enrolments)
 
 
 # --- import ------------------------------------------------------------------------------------
@@ -535,6 +611,7 @@ def import_user(session: Session, document: Any, *, rename: str | None = None) -
         raise UserImportError(f"The username '{username}' is taken.{hint}")
 
     public_cards = _resolve_public_cards(session, data)
+    public_decks = _resolve_public_decks(session, data)
     _check_own_refs(data)
 
     user = User(
@@ -548,8 +625,27 @@ def import_user(session: Session, document: Any, *, rename: str | None = None) -
     session.flush()
 
     own_cards: dict[CardRef, int] = {}
+    own_decks: dict[str, int] = {}
     for deck in data.decks:
-        own_cards.update(_create_deck(session, user.id, deck))
+        deck_id, cards = _create_deck(session, user.id, deck)
+        own_decks[deck.fields["key"]] = deck_id
+        own_cards.update(cards)
+
+    if data.enrolments is None:
+        # Version 1: the user studied every deck they could see.
+        enrol_in_visible_decks(session, user.id, user.created_at)
+    elif data.enrolments:
+        session.execute(
+            insert(Enrolment.__table__),
+            [
+                {
+                    "user_id": user.id,
+                    "deck_id": public_decks[key] if owner == PUBLIC else own_decks[key],
+                    "created_at": created_at,
+                }
+                for (key, owner), created_at in data.enrolments
+            ],
+        )
 
     def card_id(ref: CardRef) -> int:
         return public_cards[ref] if ref[1] == PUBLIC else own_cards[ref]
@@ -622,6 +718,30 @@ def _resolve_public_cards(session: Session, data: UserDocument) -> dict[CardRef,
     return found
 
 
+def _resolve_public_decks(session: Session, data: UserDocument) -> dict[str, int]:
+    """Ids of the public decks the document's enrolments name; refuses listing every one
+    that is missing."""
+    wanted = sorted({key for (key, owner), _ in data.enrolments or [] if owner == PUBLIC})
+    if not wanted:
+        return {}
+    found = dict(
+        session.execute(
+            select(Deck.key, Deck.id).where(Deck.owner_id.is_(None), Deck.key.in_(wanted))
+        ).all()
+    )
+    missing = [f"public deck '{key}'" for key in wanted if key not in found]
+    if missing:
+        raise UserImportError(
+            "This database lacks what the document refers to (import those decks first):",
+            missing,
+        )
+    return found
+
+
+def _deck_label(key: str, owner: str) -> str:
+    return f"public deck '{key}'" if owner == PUBLIC else f"the user's deck '{key}'"
+
+
 def _check_own_refs(data: UserDocument) -> None:
     """Every reference to the user's own decks names a card the document carries."""
     carried = {
@@ -638,6 +758,16 @@ def _check_own_refs(data: UserDocument) -> None:
         for deck, _, concept, kind in dangling
     ]
     keys = [deck.fields["key"] for deck in data.decks]
+    enrolled = [(key, owner) for (key, owner), _ in data.enrolments or []]
+    problems += [
+        f"an enrolment in the user's deck '{key}', which the document does not carry"
+        for key, owner in sorted(set(enrolled))
+        if owner == SELF and key not in keys
+    ]
+    problems += [
+        f"the enrolment in {_deck_label(key, owner)} appears twice"
+        for key, owner in sorted({ref for ref in enrolled if enrolled.count(ref) > 1})
+    ]
     problems += [
         f"deck '{key}' appears twice" for key in sorted({k for k in keys if keys.count(k) > 1})
     ]
@@ -661,7 +791,9 @@ def _check_own_refs(data: UserDocument) -> None:
         raise UserImportError("The document's own decks are inconsistent:", problems)
 
 
-def _create_deck(session: Session, owner_id: int, data: _DeckData) -> dict[CardRef, int]:
+def _create_deck(
+    session: Session, owner_id: int, data: _DeckData
+) -> tuple[int, dict[CardRef, int]]:
     deck = Deck(owner_id=owner_id, **data.fields)
     session.add(deck)
     session.flush()
@@ -681,4 +813,4 @@ def _create_deck(session: Session, owner_id: int, data: _DeckData) -> dict[CardR
             session.add(card)
             cards[(deck.key, SELF, values["key"], kind)] = card
     session.flush()
-    return {ref: card.id for ref, card in cards.items()}
+    return deck.id, {ref: card.id for ref, card in cards.items()}

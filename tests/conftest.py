@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -28,13 +28,13 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from studyapp import create_app
+from studyapp import create_app, enrolment
 from studyapp.accounts import create_user
 from studyapp.clock import FrozenClock
 from studyapp.db import make_engine, make_session_factory, transaction
 from studyapp.decks.importer import ImportReport, import_deck
 from studyapp.decks.reading import read_deck_bytes
-from studyapp.models import Base, User
+from studyapp.models import Base, Deck, User
 
 pytest_plugins = ["tests.browser_support"]
 
@@ -181,16 +181,64 @@ def make_user(session: Session, clock: FrozenClock) -> Callable[..., User]:
     return factory
 
 
+Studier = User | int
+DeckLike = ImportReport | Deck | int
+
+
+def _user_ids(users: Studier | Iterable[Studier]) -> list[int]:
+    if isinstance(users, User | int):
+        users = [users]
+    return [user if isinstance(user, int) else user.id for user in users]
+
+
+def _deck_id(deck: DeckLike) -> int:
+    if isinstance(deck, ImportReport):
+        return deck.deck.id
+    return deck if isinstance(deck, int) else deck.id
+
+
+@pytest.fixture
+def enrol(session: Session, clock: FrozenClock) -> Callable[..., None]:
+    """``enrol(ada, deck, other_deck)``: add decks to a user's studies, as the library's Add
+    button does (decks as ImportReports, Decks or ids; the user as a User or an id).
+
+    Users study only the decks they add; see studyapp/enrolment.py.
+    """
+
+    def add(user: Studier, *decks: DeckLike) -> None:
+        (user_id,) = _user_ids(user)
+        with transaction(session):
+            for deck in decks:
+                enrolment.enrol(session, user_id, _deck_id(deck), clock.now())
+
+    return add
+
+
 @pytest.fixture
 def import_text(session: Session, clock: FrozenClock) -> Callable[..., ImportReport]:
-    """Import deck text as the CLI would (public) or as ``owner_id``'s private deck."""
+    """Import deck text as the CLI would (public) or as ``owner_id``'s private deck.
+
+    Like an upload, a new private deck goes into its owner's studies; a public
+    deck into nobody's, unless ``studied_by`` names users (a User, an id or
+    several) to enrol in it, as if each had pressed Add in the library.
+    """
 
     def factory(
-        content: str, name: str = "deck.json", *, owner_id: int | None = None
+        content: str,
+        name: str = "deck.json",
+        *,
+        owner_id: int | None = None,
+        studied_by: Studier | Iterable[Studier] = (),
     ) -> ImportReport:
         draft = read_deck_bytes(content.encode("utf-8"), name)
         with transaction(session):
-            return import_deck(session, draft, owner_id=owner_id, now=clock.now())
+            report = import_deck(session, draft, owner_id=owner_id, now=clock.now())
+            students = _user_ids(studied_by)
+            if owner_id is not None and report.created_deck:
+                students.append(owner_id)
+            for user_id in students:
+                enrolment.enrol(session, user_id, report.deck.id, clock.now())
+        return report
 
     return factory
 

@@ -105,7 +105,8 @@ def test_each_token_belongs_to_its_user(client, make_user, import_text):
 @pytest.mark.parametrize("app_config", [{"WTF_CSRF_ENABLED": True}])
 def test_the_api_needs_no_csrf_token_even_when_pages_do(client, make_user, import_text):
     ada = signed_in(client, make_user, "ada")
-    import_text(flat_deck_json(1))
+    deck_id = import_text(flat_deck_json(1)).deck.id
+    expect(ada.enrol(deck_id), 201)
     card = ada.next_card()
     expect(ada.rate(card["card_id"], 3), 200)
     expect(ada.upload(flat_deck_json(1, key="upload")), 201)

@@ -11,7 +11,8 @@ from tests.factories import concept, deck_json, flat_deck_json
 from tests.test_api_support import assert_error, expect, iter_concepts, signed_in
 
 PAGE_TEXT = Path(__file__).parent / "data" / "page_text" / "interest_rates.txt"
-DECK_FIELDS = {"id", "key", "title", "description", "concept_count", "card_count"}
+DECK_FIELDS = {"id", "key", "title", "description", "concept_count", "card_count", "is_public",
+               "enrolled"}
 CARD_FIELDS = {"id", "kind", "state", "stability", "difficulty", "due", "last_review",
                "retrievability", "reps", "lapses"}
 MARKDOWN_DECK = """# Optics {#optics}
@@ -59,6 +60,8 @@ def test_the_list_shows_public_decks_and_only_the_users_own_private_ones(
     assert (algebra["title"], algebra["concept_count"], algebra["card_count"]) == (
         "Algebra", 6, 18
     )
+    assert (algebra["is_public"], algebra["enrolled"]) == (True, False)
+    assert (decks[0]["is_public"], decks[0]["enrolled"]) == (False, True)  # an upload is studied
     assert [deck["key"] for deck in bob.decks()] == ["algebra"]
 
 
@@ -67,6 +70,8 @@ def test_an_upload_creates_a_private_deck_of_the_uploader(ada, bob):
     created = response.get_json()
     assert set(created) == DECK_FIELDS
     assert (created["key"], created["concept_count"], created["card_count"]) == ("algebra", 6, 18)
+    assert (created["is_public"], created["enrolled"]) == (False, True)
+    assert ada.next_card()["concept_key"] == "groups"  # the uploader studies it at once
     assert ada.decks() == [created]
     assert bob.decks() == []
     assert_error(bob.get(f"/decks/{created['id']}/tree"), 404, "not_found")
@@ -180,7 +185,7 @@ def test_the_tree_nests_concepts_with_this_users_new_cards(ada, import_text):
 
 
 def test_the_tree_shows_the_state_after_a_review(ada, import_text, clock):
-    deck_id = import_text(flat_deck_json(1)).deck.id
+    deck_id = import_text(flat_deck_json(1), studied_by=ada.user).deck.id
     shown = ada.rate_next(3)
     card = ada.cards(deck_id)[shown["card_id"]]
     assert card["state"] == "learning" and card["reps"] == 1
@@ -198,7 +203,7 @@ def test_another_users_private_deck_and_unknown_decks_are_not_found(ada, bob, im
 
 
 def test_another_users_reviews_never_show_in_a_tree(ada, bob, import_text):
-    deck_id = import_text(flat_deck_json(2)).deck.id
+    deck_id = import_text(flat_deck_json(2), studied_by=bob.user).deck.id
     untouched = ada.cards(deck_id)
     shown = bob.rate_next(3)
     assert bob.cards(deck_id)[shown["card_id"]]["state"] == "learning"
@@ -225,3 +230,53 @@ def test_a_key_derived_from_a_long_title_is_shortened_stably(ada):
     again = ada.upload(content, "deck.json")
     assert again.status_code == 200
     assert again.get_json()["id"] == first.get_json()["id"]
+
+
+def test_adding_a_deck_to_ones_studies_is_idempotent_and_removing_keeps_history(
+    ada, import_text
+):
+    deck_id = import_text(flat_deck_json(2)).deck.id
+    assert deck_by_key(ada, "flat")["enrolled"] is False
+
+    added = expect(ada.enrol(deck_id), 201)
+    assert added.get_json() == {"deck_id": deck_id, "enrolled": True}
+    assert expect(ada.enrol(deck_id), 200).get_json() == {"deck_id": deck_id, "enrolled": True}
+    assert deck_by_key(ada, "flat")["enrolled"] is True
+    shown = ada.rate_next(3)
+    studied = ada.cards(deck_id)[shown["card_id"]]
+
+    removed = expect(ada.unenrol(deck_id), 204)
+    assert removed.get_data() == b""
+    expect(ada.unenrol(deck_id), 204)  # removing again changes nothing
+    assert deck_by_key(ada, "flat")["enrolled"] is False
+    assert ada.next_card() is None
+    assert ada.cards(deck_id)[shown["card_id"]] == studied  # the tree still shows the history
+
+    expect(ada.enrol(deck_id), 201)
+    assert ada.cards(deck_id)[shown["card_id"]] == studied
+    assert ada.next_card()["card_id"] != shown["card_id"]  # c000 waits in learning
+
+
+def test_enrolment_in_a_deck_one_may_not_see_is_not_found(ada, bob, import_text):
+    private_id = import_text(flat_deck_json(1, key="private"), owner_id=ada.user.id).deck.id
+    for deck_id in (private_id, private_id + 1000):
+        assert_error(bob.enrol(deck_id), 404, "not_found")
+        assert_error(bob.unenrol(deck_id), 404, "not_found")
+    assert bob.next_card() is None
+    assert deck_by_key(ada, "private")["enrolled"] is True
+
+
+def test_the_list_can_be_searched_by_title(ada, import_text):
+    import_text(deck_json(key="algebra", title="Linear Algebra"))
+    import_text(deck_json(key="optics", title="Optics"))
+    import_text(deck_json(key="mine", title="My algebra notes"), owner_id=ada.user.id)
+
+    def keys(query: str) -> list[str]:
+        body = expect(ada.get("/decks", query_string={"q": query}), 200).get_json()
+        return [deck["key"] for deck in body["decks"]]
+
+    assert keys("ALGEBRA") == ["algebra", "mine"]
+    assert keys("  optics ") == ["optics"]
+    assert keys("") == ["algebra", "mine", "optics"]
+    assert keys("%") == [] and keys("_") == []  # LIKE wildcards are searched as text
+    assert_error(ada.get("/decks", query_string={"q": "x" * 301}), 400, "invalid_parameter")

@@ -88,6 +88,9 @@ def test_real_answers_match_the_documented_schemas(client, make_user, import_tex
     check(ada.get("/decks"), 200, "DeckList")
     check(ada.upload(flat_deck_json(1, key="mine")), 201, "Deck")
     check(ada.get(f"/decks/{deck_id}/tree"), 200, "DeckTree")
+    check(ada.enrol(deck_id), 201, "Enrolment")
+    check(ada.enrol(deck_id), 200, "Enrolment")
+    check(ada.get("/decks", query_string={"q": "fla"}), 200, "DeckList")
     card = check(ada.get("/review/next"), 200, "NextCard")
     check(ada.rate(card["card_id"], 3, request_id="r1"), 200, "ReviewResult")
     check(ada.get(f"/decks/{deck_id}/tree"), 200, "DeckTree")
@@ -97,3 +100,5 @@ def test_real_answers_match_the_documented_schemas(client, make_user, import_tex
     check(ada.upload("{}", "bad.json"), 422, "Error")
     check(ada.get("/nowhere"), 404, "Error")
     assert_error(ada.get("/nowhere"), 404)
+    assert expect(ada.unenrol(deck_id), 204).get_data() == b""
+    check(ada.unenrol(deck_id + 1000), 404, "Error")

@@ -27,9 +27,9 @@ def bob(client, make_user):
 
 
 @pytest.fixture
-def flat_deck(import_text) -> int:
-    """A public deck of three root concepts, C000 to C002."""
-    return import_text(flat_deck_json(3)).deck.id
+def flat_deck(ada, import_text) -> int:
+    """A public deck of three root concepts, C000 to C002, which ada studies."""
+    return import_text(flat_deck_json(3), studied_by=ada.user).deck.id
 
 
 def card_id_of(session, concept_key: str, kind: str = "recall") -> int:
@@ -58,7 +58,7 @@ def test_the_next_card_is_the_first_new_card_with_faces_and_previews(ada, flat_d
 
 
 def test_the_context_is_the_parent_title(ada, import_text):
-    deck_id = import_text(deck_json()).deck.id
+    deck_id = import_text(deck_json(), studied_by=ada.user).deck.id
     seen = []
     while (card := ada.next_card(deck_id=deck_id)) is not None and len(seen) < 3:
         seen.append((card["concept_key"], card["context"]))
@@ -78,7 +78,7 @@ def test_a_learning_card_comes_back_when_due(ada, flat_deck, clock, session):
 
 
 def test_no_content_when_nothing_is_left_today(ada, import_text):
-    import_text(flat_deck_json(1))
+    import_text(flat_deck_json(1), studied_by=ada.user)
     ada.rate_next(4)  # into review for days; its sibling cards wait for another day
     response = ada.get("/review/next")
     assert response.status_code == 204
@@ -86,8 +86,8 @@ def test_no_content_when_nothing_is_left_today(ada, import_text):
 
 
 def test_the_queue_can_be_narrowed_to_a_deck_or_a_subtree(ada, import_text, session):
-    import_text(flat_deck_json(2, key="first"))
-    algebra = import_text(deck_json(key="algebra")).deck.id
+    import_text(flat_deck_json(2, key="first"), studied_by=ada.user)
+    algebra = import_text(deck_json(key="algebra"), studied_by=ada.user).deck.id
     assert ada.next_card()["concept_key"] == "c000"
     assert ada.next_card(deck_id=algebra)["concept_key"] == "groups"
     rings = session.scalar(select(Concept.id).where(Concept.key == "rings"))
@@ -120,6 +120,22 @@ def test_another_users_private_deck_cannot_be_studied(ada, bob, import_text, ses
     assert_error(bob.get("/review/next", query_string={"subtree": concept_id}), 404, "not_found")
     assert_error(bob.rate(card_id, 3), 404, "card_not_found")
     assert review_log_count(session) == 0
+
+
+def test_a_deck_not_studied_gives_no_cards_until_it_is_added(ada, import_text, session):
+    deck_id = import_text(flat_deck_json(2)).deck.id
+    card_id = card_id_of(session, "c000")
+    assert ada.next_card() is None
+    assert ada.next_card(deck_id=deck_id) is None
+    assert_error(ada.rate(card_id, 3), 409, "deck_not_studied")
+    assert review_log_count(session) == 0
+
+    expect(ada.enrol(deck_id), 201)
+    assert ada.next_card()["card_id"] == card_id
+    expect(ada.rate(card_id, 3), 200)
+    expect(ada.unenrol(deck_id), 204)
+    assert ada.next_card() is None
+    assert review_log_count(session) == 1
 
 
 def test_a_rating_returns_the_new_memory_state(ada, flat_deck, clock):
@@ -242,8 +258,11 @@ def test_undo_takes_back_only_the_users_own_rating(ada, bob, flat_deck):
     assert ada.cards(flat_deck) != bob.cards(flat_deck)
 
 
-def test_todays_counts_follow_the_ratings(client, make_user, flat_deck, clock):
+def test_todays_counts_follow_the_ratings(client, make_user, import_text, clock):
     ada = signed_in(client, make_user, "ada", new_cards_per_day=2)
+    deck_id = import_text(flat_deck_json(3)).deck.id
+    assert expect(ada.get("/stats/today"), 200).get_json()["new"] == 0  # studies nothing yet
+    expect(ada.enrol(deck_id), 201)
     stats = expect(ada.get("/stats/today"), 200).get_json()
     assert stats == {"reviewed": 0, "due": 0, "new": 2, "learning": 0}
     ada.rate_next(3)

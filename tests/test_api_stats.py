@@ -41,6 +41,7 @@ def test_stats_in_the_users_time_zone(client, session, make_user, deck):
     # Auckland, NZDT (UTC+13) in March; rollover 04:00. START = 03-02 22:00 NZDT, so
     # today is 03-02 (03-01 15:00 .. 03-02 15:00 UTC).
     ada = signed_in(client, make_user, "ada", time_zone="Pacific/Auckland")
+    expect(ada.enrol(deck.id), 201)
     cards = cards_by_concept(session, deck.id)
     with transaction(session):
         user = ada.user
@@ -101,6 +102,7 @@ def test_stats_in_the_users_time_zone(client, session, make_user, deck):
 
 def test_stats_match_the_documented_schema(client, make_user, deck, session):
     ada = signed_in(client, make_user, "ada")
+    expect(ada.enrol(deck.id), 201)
     ada.rate_next(3)
     document = expect(client.get(f"{PREFIX}/openapi.json"), 200).get_json()
     assert_matches(document, "Stats", expect(ada.get("/stats"), 200).get_json())
@@ -111,6 +113,7 @@ def test_deck_filter_and_errors(client, make_user, import_text, deck):
     ada = signed_in(client, make_user, "ada")
     bob = make_user("bob")
     private = import_text(deck_json(key="bobs"), owner_id=bob.id).deck
+    expect(ada.enrol(deck.id), 201)
     ada.rate_next(3)
     body = expect(ada.get(f"/stats?deck_id={deck.id}"), 200).get_json()
     assert body["deck_id"] == deck.id
@@ -123,6 +126,8 @@ def test_deck_filter_and_errors(client, make_user, import_text, deck):
 def test_another_users_reviews_never_count(client, make_user, deck):
     ada = signed_in(client, make_user, "ada")
     bob = signed_in(client, make_user, "bob")
+    expect(ada.enrol(deck.id), 201)
+    expect(bob.enrol(deck.id), 201)
     for _ in range(3):
         bob.rate_next(3)
     body = expect(ada.get("/stats"), 200).get_json()
@@ -133,6 +138,7 @@ def test_another_users_reviews_never_count(client, make_user, deck):
 
 def test_query_count_does_not_grow_with_the_history(app, client, session, make_user, deck):
     ada = signed_in(client, make_user, "ada")
+    expect(ada.enrol(deck.id), 201)
     cards = [card for ids in cards_by_concept(session, deck.id).values() for card in ids]
 
     def add_history(days: int, states: list[int]) -> None:
@@ -151,3 +157,26 @@ def test_query_count_does_not_grow_with_the_history(app, client, session, make_u
     with count_queries(engine) as large:
         expect(ada.get("/stats"), 200)
     assert large.count == small.count
+
+
+def test_a_deck_removed_from_the_studies_leaves_the_collection_but_not_the_history(
+    client, make_user, deck
+):
+    ada = signed_in(client, make_user, "ada")
+    expect(ada.enrol(deck.id), 201)
+    ada.rate_next(3)
+    expect(ada.unenrol(deck.id), 204)
+    body = expect(ada.get("/stats"), 200).get_json()
+    assert body["today"]["reviewed"] == 1
+    assert body["heatmap"][-1]["reviews"] == 1
+    assert body["card_states"] == dict.fromkeys(body["card_states"], 0)
+    assert body["mastery_by_deck"] == []
+    assert body["forecast"][0]["due"] == 0
+    one_deck = expect(ada.get(f"/stats?deck_id={deck.id}"), 200).get_json()
+    assert one_deck["today"]["reviewed"] == 1
+    assert one_deck["card_states"]["learning"] == 0
+
+    expect(ada.enrol(deck.id), 201)
+    body = expect(ada.get("/stats"), 200).get_json()
+    assert body["card_states"]["learning"] == 1
+    assert body["forecast"][0]["due"] == 1

@@ -85,6 +85,13 @@ class ApiClient:
             return None
         return expect(response, 200).get_json()
 
+    def enrol(self, deck_id: int) -> TestResponse:
+        """Add the deck to this user's studies (``POST /decks/{id}/enrolment``)."""
+        return self.post(f"/decks/{deck_id}/enrolment")
+
+    def unenrol(self, deck_id: int) -> TestResponse:
+        return self.request("DELETE", f"/decks/{deck_id}/enrolment")
+
     def rate(self, card_id: int, rating: int, **fields: Any) -> TestResponse:
         return self.post("/reviews", json={"card_id": card_id, "rating": rating, **fields})
 

@@ -1,4 +1,5 @@
-"""The site in a real browser: register, set a limit, study three cards by keyboard, see the day.
+"""The site in a real browser: register, add a deck from the library, set a limit, study three
+cards by keyboard, see the day.
 
 Runs the app on a local port in a background thread and drives headless
 Chromium through Playwright. Screenshots of the main pages, at desktop and
@@ -60,8 +61,26 @@ def test_register_configure_and_study_three_cards_by_keyboard(
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Register").click()
-    expect(page).to_have_url(f"{base}/decks")
+    expect(page).to_have_url(f"{base}/")
     expect(page.locator(".flash")).to_contain_text("Welcome, learner!")
+    expect(page.get_by_role("heading", name="Add a deck to start studying")).to_be_visible()
+    shoot(page, "home-empty")
+
+    # The library: search by keyboard, then add the deck from the results.
+    page.get_by_role("link", name="Browse the library").click()
+    expect(page).to_have_url(f"{base}/decks")
+    page.get_by_label("Search deck titles").fill("ALGEB")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(f"{base}/decks?q=ALGEB")
+    found = page.locator(".library-card", has_text="Algebra")
+    expect(found.locator(".deck-progress__none")).to_have_text("Not started yet")
+    add = found.get_by_role("button", name="Add Algebra to my studies")
+    add.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".flash")).to_contain_text("Added “Algebra” to your studies")
+    expect(page).to_have_url(f"{base}/decks?q=ALGEB")
+    expect(found.locator(".badge--studying")).to_have_text("In your studies")
+    expect(found.get_by_role("button", name="Remove Algebra from your studies")).to_be_visible()
 
     # Three new cards a day, set on the settings page.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
@@ -70,11 +89,11 @@ def test_register_configure_and_study_three_cards_by_keyboard(
     expect(page.locator(".flash")).to_contain_text("Settings saved.")
     shoot(page, "settings")
 
-    page.goto("/decks")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Home").click()
     card = page.locator(".deck-card", has_text="Algebra")
     expect(card.locator(".count--new .count__value")).to_have_text("3")
     expect(card.locator(".badge")).to_have_text("Public")
-    shoot(page, "decks")
+    shoot(page, "home")
 
     card.get_by_role("link", name="Algebra", exact=True).click()
     expect(page).to_have_url(f"{base}/decks/{deck.id}")
@@ -89,7 +108,8 @@ def test_register_configure_and_study_three_cards_by_keyboard(
     small = phone.new_page()
     small.on("pageerror", lambda error: errors.append(str(error)))
     for path, name in [
-        ("/decks", "phone-decks"),
+        ("/", "phone-home"),
+        ("/decks", "phone-library"),
         (f"/decks/{deck.id}", "phone-deck-outline"),
         ("/study", "phone-study-front"),
         ("/settings", "phone-settings"),
@@ -108,8 +128,10 @@ def test_register_configure_and_study_three_cards_by_keyboard(
         viewport=DESKTOP, base_url=base, storage_state=context.storage_state(), color_scheme="dark"
     )
     night = dark.new_page()
+    night.goto("/")
+    shoot(night, "dark-home")
     night.goto("/decks")
-    shoot(night, "dark-decks")
+    shoot(night, "dark-library")
     night.goto("/study")
     night.keyboard.press("Enter")
     expect(night.locator("#card-back")).to_be_visible()

@@ -31,8 +31,8 @@ def test_reviews_done_by_keyboard_show_on_the_dashboard(
 ):
     from playwright.sync_api import expect
 
-    deck = import_text(deck_json()).deck
     ada = make_user("ada")
+    deck = import_text(deck_json(), studied_by=ada).deck
     # Some history, so the charts have something to draw: reviews on earlier days and
     # a few cards in review with lapses.
     cards = cards_by_concept(session, deck.id)

@@ -67,7 +67,9 @@ def test_quiz_a_branch_from_the_map_and_see_its_colour_change(
     panel = page.locator("#map-panel")
     expect(panel.get_by_role("heading", name="Context Management")).to_be_visible()
     panel.get_by_label("Multiple choice").check()
+    expect(panel).to_contain_text("This deck is not in your studies")
     panel.get_by_role("button", name="Quiz this branch").click()
+    expect(page.locator(".flash")).to_contain_text("is now in your studies")
 
     answered = 0
     while (concept_id := current_question_concept(session, ada.id)) is not None:

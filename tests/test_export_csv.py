@@ -43,14 +43,19 @@ def ada(client, make_user):
 
 
 @pytest.fixture
-def cards(import_text, session) -> tuple[int, int]:
-    """The recall cards of a public deck's two concepts, C000 and C001."""
-    import_text(flat_deck_json(2))
+def deck_id(import_text) -> int:
+    """A public deck of two concepts, C000 and C001."""
+    return import_text(flat_deck_json(2)).deck.id
+
+
+@pytest.fixture
+def cards(deck_id, session) -> tuple[int, int]:
+    """The recall cards of the deck's two concepts."""
     return recall_card(session, "c000"), recall_card(session, "c001")
 
 
 @pytest.fixture
-def history(ada, cards, clock) -> tuple[int, int]:
+def history(ada, deck_id, cards, clock) -> tuple[int, int]:
     """A small scripted history of ada's, through the API (learning steps 1m 10m, relearning 10m).
 
     card A: new Good (5.4 s) at +0; learning Good at +10m (graduates); a month
@@ -58,6 +63,7 @@ def history(ada, cards, clock) -> tuple[int, int]:
     card B: new Again at +2m (no duration given); learning Good at +3m.
     """
     a, b = cards
+    expect(ada.enrol(deck_id), 201)
     expect(ada.rate(a, 3, duration_ms=5400), 200)
     clock.advance(minutes=2)
     expect(ada.rate(b, 1), 200)
@@ -107,8 +113,11 @@ def test_a_user_without_reviews_gets_the_header_only(ada):
     assert response.get_data(as_text=True) == HEADER + "\n"
 
 
-def test_another_users_reviews_never_appear(client, make_user, ada, history, cards, clock):
+def test_another_users_reviews_never_appear(
+    client, make_user, ada, history, deck_id, cards, clock
+):
     bob = signed_in(client, make_user, "bob")
+    expect(bob.enrol(deck_id), 201)
     expect(bob.rate(cards[0], 4, duration_ms=777), 200)
     ada_rows = rows_of(expect(ada.get("/export/reviews.csv"), 200).get_data(as_text=True))
     bob_rows = rows_of(expect(bob.get("/export/reviews.csv"), 200).get_data(as_text=True))

@@ -66,8 +66,8 @@ def first_recall_card(session) -> int:
 
 
 def test_a_scripted_sixty_day_study_matches_fsrs_exactly(session, import_text, make_user, clock):
-    import_text(flat_deck_json(1))
     ada = make_user("ada")
+    import_text(flat_deck_json(1), studied_by=ada)
     script = itertools.cycle(
         [
             Grade.GOOD,
@@ -96,8 +96,8 @@ def test_a_scripted_sixty_day_study_matches_fsrs_exactly(session, import_text, m
 )
 @given(grades=st.lists(st.sampled_from(list(Grade)), min_size=1, max_size=25))
 def test_any_rating_sequence_matches_fsrs(session, import_text, make_user, clock, grades):
-    import_text(flat_deck_json(1))
     user = make_user(f"learner{next(_user_numbers)}")
+    import_text(flat_deck_json(1), studied_by=user)
     start = clock.now()
     ours, theirs = study_along(session, user, first_recall_card(session), clock, grades)
     clock.set(start)

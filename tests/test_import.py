@@ -53,7 +53,7 @@ def test_reimport_updates_in_place_adds_retires_and_keeps_progress(
     session, import_text, make_user, clock
 ):
     ada = make_user("ada")
-    first = import_text(deck_json())
+    first = import_text(deck_json(), studied_by=ada)
     deck_id = first.deck.id
     subgroups = session.scalars(select(Concept).where(Concept.key == "groups/subgroups")).one()
     ideals = session.scalars(select(Concept).where(Concept.key == "rings/ideals")).one()

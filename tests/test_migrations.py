@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from studyapp import schema_migrations
@@ -201,5 +201,53 @@ def downgrade() -> None:
         with engine.connect() as connection:
             assert connection.exec_driver_sql("SELECT count(*) FROM api_tokens").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_0003_enrols_every_user_in_the_decks_they_could_see(empty_database_url: str) -> None:
+    """Before enrolments everyone studied every deck visible to them; the upgrade keeps that."""
+    schema_migrations.upgrade(empty_database_url, "0002")
+    engine = make_engine(empty_database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, username, password_hash, is_admin, created_at) "
+                    "VALUES (1, 'ada', 'x', false, :at), (2, 'bob', 'x', false, :at), "
+                    "(3, 'cyd', 'x', true, :at)"
+                ),
+                {"at": "2026-01-01 00:00:00"},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO decks (id, key, title, description, owner_id, is_public, "
+                    "source_format, created_at, updated_at) VALUES "
+                    "(10, 'algebra', 'Algebra', '', NULL, true, 'json', :at, :at), "
+                    "(11, 'notes', 'Ada''s notes', '', 1, false, 'json', :at, :at), "
+                    "(12, 'shared', 'Bob''s shared', '', 2, true, 'json', :at, :at), "
+                    "(13, 'hidden', 'Hidden', '', NULL, false, 'json', :at, :at)"
+                ),
+                {"at": "2026-01-01 00:00:00"},
+            )
+
+        schema_migrations.upgrade(empty_database_url)
+
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT user_id, deck_id, created_at FROM enrolments ORDER BY 1, 2")
+            ).all()
+        assert [(user, deck) for user, deck, _ in rows] == [
+            (1, 10), (1, 11), (1, 12),
+            (2, 10), (2, 12),
+            (3, 10), (3, 12),
+        ]
+        assert all(created is not None for _, _, created in rows)
+        assert schema_migrations.schema_differences(empty_database_url) == []
+
+        schema_migrations.downgrade(empty_database_url, "0002")
+        assert "enrolments" not in _table_names(empty_database_url)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM decks")).scalar() == 4
     finally:
         engine.dispose()

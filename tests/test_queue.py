@@ -52,8 +52,8 @@ def put_state(session, user, card_id, *, state=State.Review, stability=10.0, due
 def test_new_cards_come_in_map_order_one_per_concept_up_to_the_limit(
     session, import_text, make_user, study
 ):
-    import_text(deck_json())
     ada = make_user(new_cards_per_day=4)
+    import_text(deck_json(), studied_by=ada)
     queue = todays_queue(session, study(ada))
     keys = cards_by_concept_key(session)
     expected = [
@@ -66,8 +66,8 @@ def test_new_cards_come_in_map_order_one_per_concept_up_to_the_limit(
 def test_learning_then_lowest_retrievability_reviews_then_new(
     session, import_text, make_user, study, clock
 ):
-    import_text(deck_json())
     ada = make_user(new_cards_per_day=1)
+    import_text(deck_json(), studied_by=ada)
     keys = cards_by_concept_key(session)
     now = clock.now()
     # Two review cards due today: the one reviewed longer ago (relative to
@@ -108,8 +108,8 @@ def test_learning_then_lowest_retrievability_reviews_then_new(
 
 
 def test_daily_limits_count_what_was_already_done_today(session, import_text, make_user, study):
-    import_text(flat_deck_json(10))
     ada = make_user(new_cards_per_day=3)
+    import_text(flat_deck_json(10), studied_by=ada)
     first = todays_queue(session, study(ada))
     assert len(first.new) == 3
     rate_card(session, study(ada), card_id=first.new[0].card_id, grade=Grade.EASY)
@@ -117,8 +117,8 @@ def test_daily_limits_count_what_was_already_done_today(session, import_text, ma
 
 
 def test_review_limit_caps_due_reviews(session, import_text, make_user, study, clock):
-    import_text(flat_deck_json(5))
     ada = make_user(max_reviews_per_day=2, new_cards_per_day=0)
+    import_text(flat_deck_json(5), studied_by=ada)
     now = clock.now()
     for key in ["c000", "c001", "c002", "c003"]:
         put_state(
@@ -132,8 +132,8 @@ def test_review_limit_caps_due_reviews(session, import_text, make_user, study, c
 
 
 def test_siblings_are_buried_for_the_rest_of_the_day(session, import_text, make_user, study, clock):
-    import_text(flat_deck_json(2))
     ada = make_user(new_cards_per_day=10)
+    import_text(flat_deck_json(2), studied_by=ada)
     keys = cards_by_concept_key(session)
     rate_card(session, study(ada), card_id=keys[("c000", "recall")], grade=Grade.EASY)
     today = [e.card_id for e in todays_queue(session, study(ada))]
@@ -144,8 +144,8 @@ def test_siblings_are_buried_for_the_rest_of_the_day(session, import_text, make_
 
 
 def test_learning_card_comes_back_after_its_step(session, import_text, make_user, study, clock):
-    import_text(flat_deck_json(1))
     ada = make_user(new_cards_per_day=1)
+    import_text(flat_deck_json(1), studied_by=ada)
     card_id = cards_by_concept_key(session)[("c000", "recall")]
     rate_card(session, study(ada), card_id=card_id, grade=Grade.GOOD)  # -> 10 minute step
     queue = todays_queue(session, study(ada))
@@ -156,8 +156,8 @@ def test_learning_card_comes_back_after_its_step(session, import_text, make_user
 
 
 def test_learn_ahead_stops_at_twenty_minutes(session, import_text, make_user, study):
-    import_text(flat_deck_json(1))
     ada = make_user(new_cards_per_day=1, learning_steps="30m")
+    import_text(flat_deck_json(1), studied_by=ada)
     card_id = cards_by_concept_key(session)[("c000", "recall")]
     rate_card(session, study(ada), card_id=card_id, grade=Grade.AGAIN)  # -> 30 minutes
     queue = todays_queue(session, study(ada))
@@ -166,8 +166,8 @@ def test_learn_ahead_stops_at_twenty_minutes(session, import_text, make_user, st
 
 
 def test_learn_ahead_waits_while_other_cards_are_due(session, import_text, make_user, study):
-    import_text(flat_deck_json(2))
     ada = make_user(new_cards_per_day=2)
+    import_text(flat_deck_json(2), studied_by=ada)
     keys = cards_by_concept_key(session)
     rate_card(session, study(ada), card_id=keys[("c000", "recall")], grade=Grade.GOOD)
     queue = todays_queue(session, study(ada))
@@ -189,8 +189,8 @@ def test_learn_ahead_waits_while_other_cards_are_due(session, import_text, make_
 def test_the_day_boundary_follows_the_users_time_zone(
     session, import_text, make_user, study, clock, time_zone, due_hour_on_5th_utc, due_today
 ):
-    import_text(flat_deck_json(1))
     ada = make_user(time_zone=time_zone, day_rollover_hour=4, new_cards_per_day=0)
+    import_text(flat_deck_json(1), studied_by=ada)
     clock.set(datetime(2026, 3, 4, 13, 0, tzinfo=UTC))
     put_state(
         session,
@@ -203,9 +203,9 @@ def test_the_day_boundary_follows_the_users_time_zone(
 
 
 def test_scope_restricts_to_a_deck_or_a_subtree(session, import_text, make_user, study):
-    algebra = import_text(deck_json())
-    other = import_text(flat_deck_json(3, key="other"))
     ada = make_user(new_cards_per_day=50)
+    algebra = import_text(deck_json(), studied_by=ada)
+    other = import_text(flat_deck_json(3, key="other"), studied_by=ada)
     rings = session.scalars(select(Concept).where(Concept.key == "rings")).one()
     subtree = todays_queue(session, study(ada), QueueScope(subtree_root_id=rings.id))
     assert {e.concept_id for e in subtree} == {
@@ -223,7 +223,7 @@ def test_retired_concepts_and_other_users_private_decks_are_not_studied(
     ada = make_user("ada", new_cards_per_day=50)
     bob = make_user("bob", new_cards_per_day=50)
     import_text(flat_deck_json(2, key="private"), owner_id=ada.id)
-    import_text(flat_deck_json(2, key="shared"))
+    import_text(flat_deck_json(2, key="shared"), studied_by=[ada, bob])
     import_text(flat_deck_json(1, key="shared"))  # retires c001
     bob_decks = {e.deck_id for e in todays_queue(session, study(bob))}
     ada_concepts = {e.concept_id for e in todays_queue(session, study(ada))}
@@ -235,8 +235,8 @@ def test_retired_concepts_and_other_users_private_decks_are_not_studied(
 def test_tomorrow_brings_the_cards_fsrs_scheduled_for_tomorrow(
     session, import_text, make_user, study, clock
 ):
-    import_text(flat_deck_json(1))
     ada = make_user(new_cards_per_day=1)
+    import_text(flat_deck_json(1), studied_by=ada)
     card_id = cards_by_concept_key(session)[("c000", "recall")]
     rate_card(session, study(ada), card_id=card_id, grade=Grade.GOOD)
     clock.advance(minutes=10)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from studyapp import quiz as quiz_module
 from studyapp.db import make_session_factory, transaction
 from studyapp.decks.catalogue import NotFound
+from studyapp.enrolment import is_enrolled, unenrol
 from studyapp.mastery import MasteryLevel
 from studyapp.models import (
     Card,
@@ -55,8 +56,9 @@ def ada(make_user):
 
 
 @pytest.fixture
-def deck(import_text):
-    return import_text(deck_json()).deck
+def deck(ada, import_text):
+    """The algebra deck, in ada's studies."""
+    return import_text(deck_json(), studied_by=ada).deck
 
 
 @pytest.fixture
@@ -329,6 +331,31 @@ def test_the_branch_must_be_a_visible_concept_of_that_deck(
     with pytest.raises(NotFound):
         create_quiz(session, context(), deck_id=deck.id, subtree_id=987654, mode="recall")
     assert session.scalar(select(func.count()).select_from(Quiz)) == 0
+
+
+def test_quizzing_a_deck_not_studied_adds_it_and_keeps_rating_after_removal(
+    session, ada, import_text, context
+):
+    other = import_text(deck_json(key="other", title="Other")).deck
+    groups = session.scalar(
+        select(Concept.id).where(Concept.deck_id == other.id, Concept.title == "Groups")
+    )
+    assert not is_enrolled(session, ada.id, other.id)
+    quiz = create_quiz(session, context(), deck_id=other.id, subtree_id=groups, mode="recall")
+    assert is_enrolled(session, ada.id, other.id)
+    first = current_question(session, ada.id, quiz.id)
+    answer_question(session, context(), quiz_id=quiz.id, question_id=first.question_id, rating=3)
+
+    # Removed midway: the quiz can still be finished, its answers still rate the cards.
+    with transaction(session):
+        unenrol(session, ada.id, other.id)
+    second = current_question(session, ada.id, quiz.id)
+    result = answer_question(
+        session, context(), quiz_id=quiz.id, question_id=second.question_id, rating=3
+    )
+    assert result.applied_to_fsrs
+    assert log_count(session) == 2
+    assert not is_enrolled(session, ada.id, other.id)
 
 
 # --- answering ------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from studyapp.scheduling.queue import QueueScope
 from studyapp.scheduling.review import (
     CardNotDue,
     CardNotFound,
+    DeckNotStudied,
     NothingToUndo,
     StudyContext,
     find_card_state,
@@ -36,8 +37,8 @@ def context(ada, clock):
 
 
 @pytest.fixture
-def card_ids(session, import_text):
-    import_text(flat_deck_json(3))
+def card_ids(session, ada, import_text):
+    import_text(flat_deck_json(3), studied_by=ada)
     rows = session.execute(
         select(Concept.key, Card.id).join(Card.concept).where(Card.kind == "recall")
     ).all()
@@ -105,9 +106,24 @@ def test_another_users_private_card_is_not_found(session, make_user, context, im
     assert log_count(session) == 0
 
 
+def test_a_card_of_a_deck_not_studied_is_refused_until_the_deck_is_added(
+    session, make_user, enrol, import_text, clock
+):
+    cyd = make_user("cyd")
+    deck = import_text(flat_deck_json(2, key="other"))
+    card = session.scalars(select(Card.id).order_by(Card.id)).first()
+    context = StudyContext.for_user(cyd.settings, clock.now(), enable_fuzzing=False)
+    with pytest.raises(DeckNotStudied):
+        rate_card(session, context, card_id=card, grade=Grade.GOOD)
+    assert log_count(session) == 0
+    enrol(cyd, deck)
+    rate_card(session, context, card_id=card, grade=Grade.GOOD)
+    assert log_count(session) == 1
+
+
 def test_new_cards_beyond_the_daily_limit_are_refused(session, make_user, import_text, clock):
-    import_text(flat_deck_json(3))
     cy = make_user("cyd", new_cards_per_day=1)
+    import_text(flat_deck_json(3), studied_by=cy)
     context = StudyContext.for_user(cy.settings, clock.now(), enable_fuzzing=False)
     cards = session.scalars(select(Card.id).where(Card.kind == "recall").order_by(Card.id)).all()
     rate_card(session, context, card_id=cards[0], grade=Grade.EASY)
@@ -143,8 +159,11 @@ def test_undo_of_a_lapse_restores_the_lapse_count(session, ada, context, card_id
     assert snapshot(find_card_state(session, ada.id, card_ids[0])) == before
 
 
-def test_undo_never_touches_another_users_ratings(session, make_user, context, card_ids, clock):
+def test_undo_never_touches_another_users_ratings(
+    session, make_user, enrol, context, card_ids, clock
+):
     bob = make_user("bob")
+    enrol(bob, session.get(Card, card_ids[0]).concept.deck_id)
     bob_context = StudyContext.for_user(bob.settings, clock.now(), enable_fuzzing=False)
     rate_card(session, bob_context, card_id=card_ids[0], grade=Grade.GOOD)
     with pytest.raises(NothingToUndo):

@@ -280,10 +280,12 @@ def test_nothing_rated_gives_empty_rates(session, make_user, deck):
 # --- forecast -------------------------------------------------------------------------
 
 
-def test_forecast_by_study_day_with_overdue_today(session, make_user, deck):
+def test_forecast_by_study_day_with_overdue_today(session, make_user, enrol, deck):
     # Kiritimati (UTC+14), rollover 04:00: study day D runs (D-1) 14:00 UTC .. D 14:00 UTC.
     ada = make_user("ada", time_zone="Pacific/Kiritimati")
     bob = make_user("bob", time_zone="Pacific/Kiritimati")
+    enrol(ada, deck)
+    enrol(bob, deck)
     cards = cards_by_concept(session, deck.id)
     live = cards["Groups"] + cards["Subgroups"]
     with transaction(session):
@@ -346,9 +348,11 @@ def build_collection(session, ada: User, deck_id: int) -> dict[str, list[int]]:
     return cards
 
 
-def test_card_states_mastery_histograms_and_hardest(session, make_user, deck):
+def test_card_states_mastery_histograms_and_hardest(session, make_user, enrol, deck):
     ada = make_user("ada")
     bob = make_user("bob")
+    enrol(ada, deck)
+    enrol(bob, deck)
     cards = build_collection(session, ada, deck.id)
     with transaction(session):  # bob's states never count for ada
         for card_id in cards["Ideals"]:
@@ -405,9 +409,10 @@ def test_card_states_mastery_histograms_and_hardest(session, make_user, deck):
     assert stats.hardest[0].map_path == f"/decks/{deck.id}/map?focus={subgroups_id}"
 
 
-def test_a_deck_filter_counts_only_that_deck(session, make_user, deck, import_text):
+def test_a_deck_filter_counts_only_that_deck(session, make_user, enrol, deck, import_text):
     ada = make_user("ada")
     other = import_text(deck_json(key="other", title="Other")).deck
+    enrol(ada, deck, other)
     cards = build_collection(session, ada, deck.id)
     other_cards = cards_by_concept(session, other.id)
     with transaction(session):

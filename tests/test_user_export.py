@@ -23,6 +23,7 @@ from studyapp.models import (
     CardState,
     Concept,
     Deck,
+    Enrolment,
     ReviewLog,
     User,
     UserSettings,
@@ -91,8 +92,9 @@ def import_public(session: Session, now: datetime, text: str = PUBLIC_DECK) -> N
 
 
 @pytest.fixture
-def ada(session, make_user, import_text, clock) -> User:
-    """ada, an administrator with her own settings, a private deck and a varied history."""
+def ada(session, make_user, enrol, import_text, clock) -> User:
+    """ada, an administrator with her own settings, a private deck, both decks in her studies
+    and a varied history."""
     import_public(session, clock.now())
     user = make_user(
         "ada",
@@ -104,7 +106,10 @@ def ada(session, make_user, import_text, clock) -> User:
         learning_steps="2m 15m",
         relearning_steps="5m",
     )
-    import_text(PRIVATE_DECK, owner_id=user.id)
+    import_text(PRIVATE_DECK, owner_id=user.id)  # an upload: in her studies at once
+    clock.advance(minutes=30)
+    enrol(user, session.scalars(select(Deck.id).where(Deck.key == "algebra")).one())
+    clock.set(START)
     groups = card_of(session, "algebra", "groups", "recall")
     subgroups = card_of(session, "algebra", "groups/subgroups", "recognise")
     yoneda = card_of(session, "notes", "lemmas/yoneda", "explain", user.id)
@@ -180,12 +185,21 @@ def snapshot(session: Session, username: str) -> dict[str, Any]:
                 ],
             )
         )
+    enrolments = sorted(
+        (deck.key, deck.owner_id is None, enrolment.created_at)
+        for enrolment, deck in session.execute(
+            select(Enrolment, Deck)
+            .join(Deck, Deck.id == Enrolment.deck_id)
+            .where(Enrolment.user_id == user.id)
+        )
+    )
     return {
         "user": tuple(getattr(user, name) for name in USER_FIELDS[1:]),
         "settings": tuple(getattr(user.settings, name) for name in SETTINGS_FIELDS),
         "states": states,
         "logs": logs,
         "decks": decks,
+        "enrolments": enrolments,
     }
 
 
@@ -204,6 +218,7 @@ def assert_same_history(before: dict[str, Any], after: dict[str, Any]) -> None:
     assert after["user"] == before["user"]
     assert after["settings"] == before["settings"]
     assert after["decks"] == before["decks"]
+    assert after["enrolments"] == before["enrolments"]
     assert len(after["states"]) == len(before["states"])
     for old, new in zip(before["states"], after["states"], strict=True):
         for name, old_value, new_value in zip(("card", *CARD_STATE_FIELDS), old, new, strict=True):
@@ -261,7 +276,7 @@ def test_datetimes_are_iso_utc_with_microseconds():
 
 def test_the_document_holds_the_account_settings_decks_states_and_logs(session, ada, clock):
     document = export_user(session, "ada", now=clock.now())
-    assert (document["format"], document["version"]) == (FORMAT, VERSION) == ("studyapp-user", 1)
+    assert (document["format"], document["version"]) == (FORMAT, VERSION) == ("studyapp-user", 2)
     assert document["exported_at"] == "2026-03-08T09:00:00.000000Z"
     assert document["user"] == {
         "username": "ada",
@@ -278,6 +293,10 @@ def test_the_document_holds_the_account_settings_decks_states_and_logs(session, 
     assert by_key["lemmas/zorn"]["parent"] == "lemmas"
     assert by_key["lemmas/yoneda"]["retired_at"] == "2026-03-07T09:10:00.000000Z"
     assert by_key["proofs"]["cards"] == ["recall", "recognise", "explain"]
+    assert document["enrolments"] == [
+        {"deck": "algebra", "owner": "public", "created_at": "2026-03-02T09:30:00.000000Z"},
+        {"deck": "notes", "owner": "self", "created_at": "2026-03-02T09:00:00.000000Z"},
+    ]
 
     assert len(document["card_states"]) == 4
     assert len(document["review_logs"]) == 7  # bob's review is not among them
@@ -411,8 +430,21 @@ def test_missing_concepts_and_cards_are_refused_listing_each(session, fresh_sess
     ("change", "message"),
     [
         (lambda d: d.update(format="anki"), "not a studyapp user export"),
-        (lambda d: d.update(version=2), "version 2 of the studyapp-user format"),
-        (lambda d: d.update(enrolments=[]), "cannot import: enrolments"),
+        (lambda d: d.update(version=3), "version 3 of the studyapp-user format"),
+        (lambda d: d.update(version=1), "cannot import: enrolments"),
+        (lambda d: d.pop("enrolments"), "$: lacks enrolments"),
+        (lambda d: d["enrolments"][0].update(owner="bob"), "enrolments[0].owner: is neither"),
+        (lambda d: d["enrolments"][1].pop("created_at"), "enrolments[1]: lacks created_at"),
+        (
+            lambda d: d["enrolments"].append(
+                {"deck": "ghost", "owner": "self", "created_at": "2026-03-02T09:00:00Z"}
+            ),
+            "an enrolment in the user's deck 'ghost', which the document does not carry",
+        ),
+        (
+            lambda d: d["enrolments"].append(dict(d["enrolments"][0])),
+            "the enrolment in public deck 'algebra' appears twice",
+        ),
         (lambda d: d["user"].pop("password_hash"), "$.user: lacks password_hash"),
         (lambda d: d["card_states"][0].update(reps="3"), "reps: is not an integer"),
         (lambda d: d["review_logs"][0].update(reviewed_at="2026-03-02 09:00"), "offset"),
@@ -432,6 +464,54 @@ def test_malformed_documents_are_refused_clearly(session, ada, clock, change, me
     assert message in str(caught.value)
     session.rollback()
     assert find_user(session, "ada") is None
+
+
+def test_a_version_1_document_imports_enrolled_in_every_deck_the_user_may_see(
+    session, ada, import_text, clock
+):
+    """Version 1 predates enrolments, when everyone studied every deck they could see."""
+    import_text(deck_json(key="optics", title="Optics"))
+    before = snapshot(session, "ada")
+    document = export_user(session, "ada", now=clock.now())
+    version_1 = {key: value for key, value in document.items() if key != "enrolments"}
+    version_1["version"] = 1
+    delete_user(session, "ada")
+
+    with transaction(session):
+        import_user(session, version_1)
+
+    after = snapshot(session, "ada")
+    created = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # her account's creation
+    assert after["enrolments"] == [
+        ("algebra", True, created),
+        ("notes", False, created),
+        ("optics", True, created),
+    ]
+    assert_same_history({**before, "enrolments": after["enrolments"]}, after)
+    assert export_user(session, "ada", now=clock.now())["version"] == 2
+
+
+def test_an_enrolment_in_a_missing_public_deck_is_refused(session, fresh_session, ada, clock):
+    document = export_user(session, "ada", now=clock.now())
+    document["card_states"] = []
+    document["review_logs"] = []
+    with pytest.raises(UserImportError) as caught:
+        import_user(fresh_session, document)
+    assert caught.value.problems == ["public deck 'algebra'"]
+    fresh_session.rollback()
+    assert fresh_session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_studying_another_users_published_deck_cannot_be_exported(
+    session, ada, make_user, enrol, import_text, clock
+):
+    cyd = make_user("cyd")
+    shared = import_text(deck_json(key="shared", title="Cyd's notes"), owner_id=cyd.id).deck
+    with transaction(session):
+        session.get(Deck, shared.id).is_public = True
+    enrol(ada, shared)
+    with pytest.raises(UserExportError, match=r"studies decks other users published.*shared"):
+        export_user(session, "ada", now=clock.now())
 
 
 def test_exporting_an_unknown_user_fails(session, clock):

@@ -31,12 +31,16 @@ def test_landing_page_offers_register_and_login(client):
     assert "Log out" not in html
 
 
-def test_home_sends_a_logged_in_user_to_their_decks(client, make_user, login):
+def test_home_shows_a_new_user_the_way_to_the_library(client, make_user, login):
     make_user("ada")
     login("ada")
     response = client.get("/")
-    assert response.status_code == 302
-    assert response.location.endswith("/decks")
+    assert response.status_code == 200
+    html = text_of(response)
+    assert "<h1>Your decks</h1>" in html
+    assert "Add a deck to start studying" in html
+    assert 'href="/decks">' in html and "Browse the library" in html
+    assert 'aria-current="page">Home</a>' in html
 
 
 def test_registering_logs_the_new_user_in(client, session):
@@ -45,8 +49,8 @@ def test_registering_logs_the_new_user_in(client, session):
         data={"username": "grace", "password": "s3cret-enough", "confirm": "s3cret-enough"},
     )
     assert response.status_code == 302
-    assert response.location.endswith("/decks")
-    page = client.get("/decks")
+    assert response.location == "/"
+    page = client.get("/")
     assert page.status_code == 200
     assert "grace" in text_of(page)
     assert "Welcome, grace!" in text_of(page)
@@ -122,7 +126,7 @@ def test_login_ignores_a_next_that_leaves_the_site(client, make_user, target):
         "/auth/login", query_string={"next": target}, data={"username": "ada", "password": PASSWORD}
     )
     assert response.status_code == 302
-    assert response.location == "/decks"
+    assert response.location == "/"
 
 
 def test_pages_send_visitors_to_log_in_and_back(client):
@@ -139,7 +143,19 @@ def test_every_page_needs_a_login(client, path):
     assert "/auth/login" in response.location
 
 
-@pytest.mark.parametrize("path", ["/study/rate", "/study/undo", "/decks/upload", "/settings"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/study/rate",
+        "/study/undo",
+        "/study/start",
+        "/decks/upload",
+        "/decks/1/add",
+        "/decks/1/remove",
+        "/decks/1/visibility",
+        "/settings",
+    ],
+)
 def test_every_form_needs_a_login(client, path):
     response = client.post(path, data={})
     assert response.status_code == 302
@@ -169,7 +185,7 @@ def test_layout_has_the_site_furniture(client, make_user, login):
     html = text_of(client.get("/settings"))
     assert 'class="skip-link" href="#main"' in html
     assert '<main id="main"' in html
-    for label in ("Decks", "Study", "Settings"):
+    for label in ("Home", "Library", "Study", "Dashboard", "Settings"):
         assert f">{label}</a>" in html
     assert 'aria-current="page">Settings' in html
     assert "<footer" in html
@@ -248,8 +264,8 @@ class TestCsrfEnforced:
         assert client.get("/decks").status_code == 302
 
     def test_rating_without_a_token_records_nothing(self, client, session, make_user, import_text):
-        make_user("ada")
-        import_text(deck_json())
+        ada = make_user("ada")
+        import_text(deck_json(), studied_by=ada)
         self.log_in(client)
         html = text_of(client.get("/study"))
         card_id = re.search(r'name="card_id" value="(\d+)"', html).group(1)

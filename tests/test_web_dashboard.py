@@ -44,10 +44,11 @@ def test_the_dashboard_needs_a_login(client):
 
 
 def test_todays_figures_heatmap_and_hardest_concept_are_shown(
-    client, session, make_user, login, deck
+    client, session, make_user, enrol, login, deck
 ):
     # UTC, rollover 04:00; START is Mon 2026-03-02 09:00 UTC.
     ada = make_user("ada")
+    enrol(ada, deck)
     cards = cards_by_concept(session, deck.id)
     with transaction(session):
         add_log(session, ada, cards["Groups"][0], START - timedelta(hours=2), duration_ms=4000)
@@ -82,10 +83,11 @@ def test_todays_figures_heatmap_and_hardest_concept_are_shown(
 
 
 def test_the_deck_selector_narrows_the_figures(
-    client, session, make_user, login, import_text, deck
+    client, session, make_user, enrol, login, import_text, deck
 ):
     ada = make_user("ada")
     other = import_text(deck_json(key="other", title="Other")).deck
+    enrol(ada, deck, other)
     with transaction(session):
         add_log(session, ada, cards_by_concept(session, deck.id)["Groups"][0], START)
         add_log(session, ada, cards_by_concept(session, other.id)["Rings"][0], START)
@@ -104,6 +106,21 @@ def test_an_unknown_deck_is_404(client, make_user, login, deck, param):
     assert client.get(f"/dashboard?deck={param}").status_code == 404
 
 
+def test_a_deck_not_studied_shows_its_history_and_says_why_the_rest_is_empty(
+    client, session, make_user, login, deck
+):
+    ada = make_user("ada")
+    with transaction(session):
+        add_log(session, ada, cards_by_concept(session, deck.id)["Groups"][0], START)
+    login("ada")
+    overall = page(client)
+    assert f'<option value="{deck.id}"' not in overall  # the selector lists studied decks
+    html = page(client, f"/dashboard?deck={deck.id}")
+    assert stat(html, "reviewed") == "1"
+    assert "“Algebra” is not in your studies" in html
+    assert f'href="/decks/{deck.id}">Add it from its page</a>' in html
+
+
 def test_another_users_private_deck_is_404(client, make_user, login, import_text):
     make_user("ada")
     bob = make_user("bob")
@@ -112,8 +129,11 @@ def test_another_users_private_deck_is_404(client, make_user, login, import_text
     assert client.get(f"/dashboard?deck={private.id}").status_code == 404
 
 
-def test_query_count_does_not_grow_with_the_history(app, client, session, make_user, login, deck):
+def test_query_count_does_not_grow_with_the_history(
+    app, client, session, make_user, enrol, login, deck
+):
     ada = make_user("ada")
+    enrol(ada, deck)
     cards = cards_by_concept(session, deck.id)
     all_cards = [card for ids in cards.values() for card in ids]
     login("ada")

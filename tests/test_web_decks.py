@@ -1,4 +1,5 @@
-"""The deck list, uploads, and one deck's outline, as a logged-in user sees them."""
+"""Home (the decks one studies), the library, uploads and one deck's outline, as a logged-in
+user sees them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from studyapp.enrolment import is_enrolled
 from studyapp.models import Card, CardKind, Concept, Deck
 from studyapp.scheduling.memory import Grade
 from studyapp.scheduling.review import StudyContext, rate_card
@@ -21,8 +23,8 @@ def text_of(response) -> str:
 
 
 def deck_cards(html: str) -> dict[str, str]:
-    """Each deck's list item on /decks, keyed by the deck's title."""
-    items = html.split('<li class="deck-card"')[1:]
+    """Each deck's list item on the home page or the library, keyed by the deck's title."""
+    items = html.split('<li class="deck-card')[1:]
     cards = {}
     for item in items:
         title = re.search(r'class="deck-card__title"><a href="/decks/\d+">([^<]+)</a>', item)
@@ -81,15 +83,18 @@ def test_list_shows_public_and_own_private_decks_only(
     assert "18 cards" in cards["Public Algebra"]
 
 
-def test_list_shows_each_decks_due_counts_under_the_shared_limit(
+def test_home_shows_each_studied_decks_due_counts_under_the_shared_limit(
     client, session, clock, make_user, login, import_text
 ):
     ada = make_user("ada", new_cards_per_day=10)
-    first = import_text(deck_json(key="a", title="Algebra")).deck
-    import_text(flat_deck_json(8, key="b"))
+    first = import_text(deck_json(key="a", title="Algebra"), studied_by=ada).deck
+    import_text(flat_deck_json(8, key="b"), studied_by=ada)
+    import_text(flat_deck_json(8, key="c"))  # in the library, not in ada's studies
     rate(session, ada, card_id(session, first.id, "Groups"), Grade.GOOD, clock.now())
     login("ada")
-    html = text_of(client.get("/decks"))
+    html = text_of(client.get("/"))
+    assert set(deck_cards(html)) == {"Algebra", "B"}
+    assert "2 decks in your studies" in html
     cards = deck_cards(html)
     # Groups is in learning (due in 10 minutes, not yet); its siblings wait.
     # Five new concepts of Algebra, then the rest of the day's ten from B.
@@ -104,11 +109,11 @@ def test_a_learning_card_due_now_counts_for_its_deck(
     client, session, clock, make_user, login, import_text
 ):
     ada = make_user("ada")
-    deck = import_text(deck_json()).deck
+    deck = import_text(deck_json(), studied_by=ada).deck
     rate(session, ada, card_id(session, deck.id, "Groups"), Grade.AGAIN, clock.now())
     clock.advance(minutes=2)
     login("ada")
-    assert due_counts(deck_cards(text_of(client.get("/decks")))["Algebra"]) == (5, 1, 0)
+    assert due_counts(deck_cards(text_of(client.get("/")))["Algebra"]) == (5, 1, 0)
 
 
 def test_no_decks_yet_shows_the_upload_form(client, make_user, login):
@@ -117,6 +122,7 @@ def test_no_decks_yet_shows_the_upload_form(client, make_user, login):
     html = text_of(client.get("/decks"))
     assert "No decks yet" in html
     assert 'enctype="multipart/form-data"' in html
+    assert 'href="/decks/import"' in html  # the upload-with-preview page
 
 
 def test_another_users_private_deck_is_not_found(client, make_user, login, import_text):
@@ -137,7 +143,7 @@ def test_deck_page_is_a_nested_outline_with_card_states(
     client, session, clock, make_user, login, import_text
 ):
     ada = make_user("ada")
-    deck = import_text(deck_json()).deck
+    deck = import_text(deck_json(), studied_by=ada).deck
     rate(session, ada, card_id(session, deck.id, "Groups"), Grade.GOOD, clock.now())
     rate(session, ada, card_id(session, deck.id, "Rings"), Grade.EASY, clock.now())
     login("ada")
@@ -173,10 +179,14 @@ def test_upload_creates_a_private_deck_and_says_what_it_did(
     assert response.status_code == 303
     html = text_of(client.get(response.location))
     assert "My Notes (notes) created: 6 added, 0 changed, 0 moved, 0 retired, 0 unchanged" in html
+    assert "It is in your studies." in html
     deck = session.scalars(select(Deck).where(Deck.key == "notes")).one()
     assert deck.owner_id == ada.id
     assert not deck.is_public
     assert "Private</span>" in deck_cards(html)["My Notes"]
+    assert "In your studies</span>" in deck_cards(html)["My Notes"]
+    assert is_enrolled(session, ada.id, deck.id)
+    assert "My Notes" in deck_cards(text_of(client.get("/")))
 
     client.post("/auth/logout")
     client.post("/auth/login", data={"username": "bob", "password": "correct horse battery"})
@@ -193,6 +203,7 @@ def test_uploading_the_same_deck_key_updates_it(client, session, make_user, logi
     response = upload(client, json.dumps(changed), "notes-v2.json")
     html = text_of(client.get(response.location))
     assert "My Notes (notes) updated: 1 added, 1 changed, 0 moved, 0 retired, 5 unchanged" in html
+    assert "5 unchanged</p>" in html  # an update says nothing about studying it
     session.expire_all()
     assert session.scalar(select(func.count(Deck.id))) == 1
 
@@ -297,26 +308,33 @@ def _review_some(session, user, deck_id: int, titles: list[str], now) -> None:
 
 
 @pytest.mark.parametrize("grow", ["decks", "concepts"])
-def test_deck_list_queries_do_not_grow_with_decks_or_concepts(
-    app, client, session, clock, make_user, login, import_text, grow
+@pytest.mark.parametrize("path", ["/", "/decks"])
+def test_home_and_library_queries_do_not_grow_with_decks_or_concepts(
+    app, client, session, clock, make_user, login, import_text, path, grow
 ):
     ada = make_user("ada", new_cards_per_day=100)
-    small = import_text(flat_deck_json(3, key="small")).deck
+    small = import_text(flat_deck_json(3, key="small"), studied_by=ada).deck
     _review_some(session, ada, small.id, ["C000"], clock.now())
     login("ada")
-    few = _warm_and_count(app, client, "/decks")
+    few = _warm_and_count(app, client, path)
 
-    if grow == "decks":
+    if grow == "decks":  # 1 deck, then 20 of every kind
         for number in range(12):
-            deck = import_text(flat_deck_json(5, key=f"extra{number}")).deck
+            deck = import_text(flat_deck_json(5, key=f"extra{number}"), studied_by=ada).deck
             _review_some(session, ada, deck.id, ["C001", "C002"], clock.now())
+        for number in range(4):
+            import_text(flat_deck_json(4, key=f"unstudied{number}"))
         for number in range(3):
             import_text(flat_deck_json(4, key=f"own{number}"), owner_id=ada.id)
     else:
-        big = import_text(flat_deck_json(400, key="big")).deck
+        big = import_text(flat_deck_json(400, key="big"), studied_by=ada).deck
         _review_some(session, ada, big.id, [f"C{i:03d}" for i in range(0, 30, 3)], clock.now())
-    many = _warm_and_count(app, client, "/decks")
+    many = _warm_and_count(app, client, path)
     assert many == few <= 10
+    # The library lists every deck (1, then 20); home only those in ada's studies.
+    shown = {("/decks", "decks"): 20, ("/", "decks"): 16, ("/decks", "concepts"): 2,
+             ("/", "concepts"): 2}
+    assert len(deck_cards(text_of(client.get(path)))) == shown[(path, grow)]
 
 
 def test_deck_page_queries_do_not_grow_with_the_tree(
@@ -324,7 +342,9 @@ def test_deck_page_queries_do_not_grow_with_the_tree(
 ):
     # Enough new cards a day that the deep leaves reviewed below are in today's queue.
     ada = make_user("ada", new_cards_per_day=500)
-    small = import_text(deck_json(key="small", concepts=tree([("A", [("B", [])])]))).deck
+    small = import_text(
+        deck_json(key="small", concepts=tree([("A", [("B", [])])])), studied_by=ada
+    ).deck
     login("ada")
     few = _warm_and_count(app, client, f"/decks/{small.id}")
 
@@ -333,7 +353,7 @@ def test_deck_page_queries_do_not_grow_with_the_tree(
                        for b in range(5)])
         for r in range(8)
     ]
-    big = import_text(deck_json(key="big", concepts=tree(spec))).deck
+    big = import_text(deck_json(key="big", concepts=tree(spec)), studied_by=ada).deck
     reviewed = ["Root 0", "Branch 1.1", "Leaf 2.2.2", "Leaf 3.3.3"]
     _review_some(session, ada, big.id, reviewed, clock.now())
     many = _warm_and_count(app, client, f"/decks/{big.id}")

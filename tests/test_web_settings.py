@@ -108,7 +108,7 @@ def test_invalid_settings_are_refused_and_nothing_is_saved(client, session, ada,
 
 
 def test_new_limits_apply_to_studying(client, ada, import_text):
-    import_text(deck_json())
+    import_text(deck_json(), studied_by=ada)
     assert "Nothing to study right now" not in text_of(client.get("/study"))
     client.post("/settings", data={**VALID, "new_cards_per_day": "0"})
     assert "Nothing to study right now" in text_of(client.get("/study"))

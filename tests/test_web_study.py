@@ -6,9 +6,10 @@ import re
 from html import unescape
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from studyapp.models import Card, CardKind, CardState, Concept, ReviewLog
+from studyapp.enrolment import is_enrolled
+from studyapp.models import Card, CardKind, CardState, Concept, Enrolment, ReviewLog
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
 from studyapp.scheduling.review import StudyContext, memory_of
@@ -99,7 +100,7 @@ def state_of(session, card_id: int) -> CardState | None:
 @pytest.fixture
 def ada(make_user, login, import_text):
     user = make_user("ada")
-    import_text(deck_json())
+    import_text(deck_json(), studied_by=user)
     login("ada")
     return user
 
@@ -303,8 +304,8 @@ def test_nothing_to_undo_says_so(client, ada):
 def test_learning_cards_are_shown_early_when_nothing_else_is_left(
     client, make_user, login, import_text
 ):
-    make_user("cyd", new_cards_per_day=1)
-    import_text(deck_json())
+    cyd = make_user("cyd", new_cards_per_day=1)
+    import_text(deck_json(), studied_by=cyd)
     login("cyd")
     answer(client, study(client), Grade.GOOD)  # due again in 10 minutes
     page = study(client)
@@ -313,8 +314,8 @@ def test_learning_cards_are_shown_early_when_nothing_else_is_left(
 
 
 def test_the_done_page_sums_up_the_day(client, session, clock, make_user, login, import_text):
-    make_user("cyd", new_cards_per_day=3, learning_steps="1h")
-    import_text(deck_json())
+    cyd = make_user("cyd", new_cards_per_day=3, learning_steps="1h")
+    import_text(deck_json(), studied_by=cyd)
     login("cyd")
     answer(client, study(client), Grade.EASY, duration_ms="30000")
     answer(client, study(client), Grade.AGAIN, duration_ms="65000")  # back in an hour
@@ -330,13 +331,13 @@ def test_the_done_page_sums_up_the_day(client, session, clock, make_user, login,
     assert "Next learning card due" in html
     assert "10:00" in html and "(in 1h)" in html  # 09:00 UTC plus one hour
     assert "1 learning card will come due again later today." in html
-    assert 'href="/decks"' in html
+    assert 'href="/">Back to your decks' in html
     assert "Undo last answer" in html
 
 
 def test_reviews_due_tomorrow_are_counted(client, clock, make_user, login, import_text):
-    make_user("cyd", new_cards_per_day=1, learning_steps="")
-    import_text(deck_json())
+    cyd = make_user("cyd", new_cards_per_day=1, learning_steps="")
+    import_text(deck_json(), studied_by=cyd)
     login("cyd")
     page = study(client)
     assert page.intervals["Again"] == "1d"  # without learning steps a new card goes to review
@@ -346,8 +347,8 @@ def test_reviews_due_tomorrow_are_counted(client, clock, make_user, login, impor
 
 
 def test_nothing_due_says_so(client, make_user, login, import_text):
-    make_user("cyd", new_cards_per_day=0)
-    import_text(deck_json())
+    cyd = make_user("cyd", new_cards_per_day=0)
+    import_text(deck_json(), studied_by=cyd)
     login("cyd")
     page = study(client)
     assert page.is_done
@@ -356,9 +357,9 @@ def test_nothing_due_says_so(client, make_user, login, import_text):
 
 
 def test_study_one_deck(client, session, make_user, login, import_text):
-    make_user("ada")
-    import_text(deck_json())
-    other = import_text(flat_deck_json(3, key="other")).deck
+    ada = make_user("ada")
+    import_text(deck_json(), studied_by=ada)
+    other = import_text(flat_deck_json(3, key="other"), studied_by=ada).deck
     login("ada")
     page = study(client, deck=other.id)
     assert page.front == "C000"
@@ -410,3 +411,63 @@ def test_a_foreign_scope_is_not_found(client, session, make_user, import_text, a
     assert client.get(f"/study?subtree={secret_concept}").status_code == 404
     # A branch that is not in the named deck.
     assert client.get(f"/study?deck={other_public.id}&subtree={mine.id}").status_code == 404
+
+
+def test_a_deck_not_studied_asks_before_it_is_added(client, session, make_user, login, import_text):
+    ada = make_user("ada")
+    deck = import_text(deck_json()).deck
+    login("ada")
+    html = text_of(client.get(f"/study?deck={deck.id}"))
+    assert "“Algebra” is not in your studies yet" in html
+    assert "adds the deck to your studies" in html
+    assert 'name="card_id"' not in html  # no card is shown, nothing is added by looking
+    assert not is_enrolled(session, ada.id, deck.id)
+
+    response = client.post("/study/start", data={"deck": deck.id})
+    assert response.status_code == 303
+    assert response.location == f"/study?deck={deck.id}"
+    page = study(client, deck=deck.id)
+    assert "Added “Algebra” to your studies" in page.html
+    assert page.card_id == card_of(session, "Groups").id
+    assert is_enrolled(session, ada.id, deck.id)
+    again = client.post("/study/start", data={"deck": deck.id})  # a double click
+    assert again.status_code == 303
+    assert "Added" not in text_of(client.get(again.location))
+
+
+def test_starting_a_branch_review_adds_its_deck(client, session, make_user, login, import_text):
+    ada = make_user("ada")
+    import_text(deck_json())
+    rings = session.scalar(select(Concept).where(Concept.title == "Rings"))
+    login("ada")
+    html = text_of(client.get(f"/study?subtree={rings.id}"))
+    assert "Review “Rings”" in html and "Starting this review adds the deck" in html
+    response = client.post("/study/start", data={"subtree": rings.id})
+    assert response.location == f"/study?subtree={rings.id}"
+    assert study(client, subtree=rings.id).card_id == card_of(session, "Rings").id
+    assert is_enrolled(session, ada.id, rings.deck_id)
+
+
+def test_starting_a_deck_one_may_not_see_is_not_found(
+    client, session, make_user, login, import_text
+):
+    make_user("ada")
+    bob = make_user("bob")
+    secret = import_text(deck_json(key="secret"), owner_id=bob.id).deck
+    login("ada")
+    assert client.post("/study/start", data={"deck": secret.id}).status_code == 404
+    response = client.post("/study/start", data={})
+    assert response.status_code == 303 and response.location == "/study"
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Enrolment)) == 1  # bob's own upload
+
+
+def test_studying_with_no_deck_in_ones_studies_points_to_the_library(
+    client, make_user, login, import_text
+):
+    make_user("ada")
+    import_text(deck_json())
+    login("ada")
+    html = text_of(client.get("/study"))
+    assert "Add a deck to start studying" in html
+    assert 'href="/decks"' in html

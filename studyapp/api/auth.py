@@ -36,6 +36,15 @@ def current_user() -> User:
     return g.api_user
 
 
+def require_admin(action: str = "do that") -> User:
+    """The calling user if they are an administrator; otherwise a 403 ``forbidden`` error
+    saying "Only administrators may <action>." (e.g. "import a public deck")."""
+    user = current_user()
+    if not user.is_admin:
+        raise ApiError(403, "forbidden", f"Only administrators may {action}.")
+    return user
+
+
 def _unauthorized(code: str, message: str, challenge: str) -> ApiError:
     return ApiError(401, code, message, headers={"WWW-Authenticate": challenge})
 

@@ -1,4 +1,5 @@
-"""Decks: the ones a user may study, uploading a private one, and a deck's tree with card states."""
+"""Decks: the ones a user may see, adding one to their studies or removing it, uploading a
+private one, and a deck's tree with card states."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from studyapp.api.blueprint import api_blueprint
 from studyapp.api.errors import ApiError
 from studyapp.api.parsing import MAX_ID
 from studyapp.db import transaction
-from studyapp.decks.catalogue import deck_summary, deck_tree, visible_decks
+from studyapp.decks.catalogue import MAX_SEARCH_LENGTH, deck_summary, deck_tree, visible_decks
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.importer import ImportReport, import_deck
 from studyapp.decks.reading import read_deck_bytes
+from studyapp.enrolment import enrol, unenrol
 from studyapp.gc_pause import gc_paused
 from studyapp.web.map import AsOfError, map_moment
 from studyapp.web.runtime import db_session, now, study_context
@@ -28,8 +30,36 @@ DEFAULT_UPLOAD_NAME = "upload"
 
 @api_blueprint.route("/decks", methods=["GET"])
 def list_decks() -> Response:
-    summaries = visible_decks(db_session(), current_user().id)
+    """Every deck the user may see, with ``enrolled``; ``?q=`` keeps titles containing it."""
+    search = request.args.get("q", "")
+    if len(search) > MAX_SEARCH_LENGTH:
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            f"q is at most {MAX_SEARCH_LENGTH} characters.",
+        )
+    summaries = visible_decks(db_session(), current_user().id, search=search)
     return jsonify({"decks": [serialize.deck(summary) for summary in summaries]})
+
+
+@api_blueprint.route(f"/decks/<int(max={MAX_ID}):deck_id>/enrolment", methods=["POST"])
+def add_enrolment(deck_id: int) -> tuple[Response, int]:
+    """Add the deck to the user's studies: 201 when added now, 200 when it already was."""
+    user = current_user()
+    session = db_session()
+    with transaction(session):
+        added = enrol(session, user.id, deck_id, now())  # NotFound -> 404
+    return jsonify({"deck_id": deck_id, "enrolled": True}), 201 if added else 200
+
+
+@api_blueprint.route(f"/decks/<int(max={MAX_ID}):deck_id>/enrolment", methods=["DELETE"])
+def remove_enrolment(deck_id: int) -> Response:
+    """Remove the deck from the user's studies, keeping their history of it (204 either way)."""
+    user = current_user()
+    session = db_session()
+    with transaction(session):
+        unenrol(session, user.id, deck_id)  # NotFound -> 404
+    return Response(status=204)
 
 
 @api_blueprint.route("/decks", methods=["POST"])
@@ -93,12 +123,21 @@ def _deck_tree_response(deck_id: int) -> Response:
 def _import(session: Session, draft: DeckDraft, owner_id: int) -> ImportReport:
     try:
         with transaction(session):
-            return import_deck(session, draft, owner_id=owner_id, now=now())
+            return _import_and_enrol(session, draft, owner_id)
     except IntegrityError:
         # Two simultaneous first uploads of one key collide on the unique key;
         # the loser tries once more, finds the winner's deck and updates it.
         with transaction(session):
-            return import_deck(session, draft, owner_id=owner_id, now=now())
+            return _import_and_enrol(session, draft, owner_id)
+
+
+def _import_and_enrol(session: Session, draft: DeckDraft, owner_id: int) -> ImportReport:
+    """Import the user's deck; a new one also goes into their studies (an update keeps
+    whether they study it)."""
+    report = import_deck(session, draft, owner_id=owner_id, now=now())
+    if report.created_deck:
+        enrol(session, owner_id, report.deck.id, now())
+    return report
 
 
 def _source_name(filename: str | None) -> str:

@@ -117,9 +117,21 @@ def _schemas() -> dict[str, Schema]:
                 "description": {"type": "string"},
                 "concept_count": {"type": "integer", "minimum": 0},
                 "card_count": {"type": "integer", "minimum": 0},
+                "is_public": {
+                    "type": "boolean",
+                    "description": "Everyone may see it (false: the calling user's private deck).",
+                },
+                "enrolled": {
+                    "type": "boolean",
+                    "description": "The calling user studies it: its cards are in their queue.",
+                },
             }
         ),
         "DeckList": _object({"decks": {"type": "array", "items": _ref("Deck")}}),
+        "Enrolment": _object(
+            {"deck_id": _ID, "enrolled": {"type": "boolean", "const": True}},
+            description="The deck is in the calling user's studies.",
+        ),
         "DeckUpload": {
             "type": "object",
             "required": ["file"],
@@ -514,9 +526,10 @@ def _mastery_schema() -> Schema:
 _ERROR_RESPONSES = {
     "BadRequest": "The request is malformed (not JSON, a non-integer id, a missing file).",
     "Unauthorized": "No bearer token, or not a valid one.",
+    "Forbidden": "Only administrators may do that (code forbidden).",
     "NotFound": "No such thing among the user's decks (other users' private decks included).",
-    "Conflict": "Not possible now: card_not_due, nothing_to_undo, concurrent_rating or "
-    "question_not_current.",
+    "Conflict": "Not possible now: card_not_due, deck_not_studied, nothing_to_undo, "
+    "concurrent_rating or question_not_current.",
     "PayloadTooLarge": "The request body is larger than 5 MB.",
     "InvalidRequest": "A field is missing or has the wrong type or range (code invalid_request).",
     "InvalidDeck": "The deck file cannot be imported (code invalid_deck, with problems).",
@@ -590,9 +603,23 @@ def _paths() -> dict[str, Any]:
         "/decks": {
             "get": _operation(
                 "listDecks",
-                "The decks the user may study: public decks and their own private ones.",
+                "The decks the user may see (public decks and their own private ones), each "
+                "saying whether the user studies it.",
                 "decks",
-                {"200": _json(_ref("DeckList"), "The decks, by title.")},
+                {
+                    "200": _json(_ref("DeckList"), "The decks, by title."),
+                    "400": _error("BadRequest"),
+                },
+                parameters=[
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "required": False,
+                        "description": "Only decks whose title contains this text, ignoring "
+                        "case and surrounding spaces (at most 300 characters).",
+                        "schema": {"type": "string", "maxLength": 300},
+                    }
+                ],
             ),
             "post": _operation(
                 "uploadDeck",
@@ -600,8 +627,9 @@ def _paths() -> dict[str, Any]:
                 "key is updated, keeping everyone's card states.",
                 "decks",
                 {
-                    "200": _json(_ref("Deck"), "The user's existing deck with that key, updated."),
-                    "201": _json(_ref("Deck"), "A new private deck."),
+                    "200": _json(_ref("Deck"), "The user's existing deck with that key, updated "
+                                 "(still studied or not, as before)."),
+                    "201": _json(_ref("Deck"), "A new private deck, in the user's studies."),
                     "400": _error("BadRequest"),
                     "413": _error("PayloadTooLarge"),
                     "422": _error("InvalidDeck"),
@@ -610,6 +638,31 @@ def _paths() -> dict[str, Any]:
                     "required": True,
                     "content": {"multipart/form-data": {"schema": _ref("DeckUpload")}},
                 },
+            ),
+        },
+        "/decks/{deck_id}/enrolment": {
+            "post": _operation(
+                "addDeckToStudies",
+                "Add the deck to the user's studies: its cards join their daily queue, with "
+                "any history they had of it.",
+                "decks",
+                {
+                    "200": _json(_ref("Enrolment"), "The deck already was in the studies."),
+                    "201": _json(_ref("Enrolment"), "The deck was added now."),
+                    "404": _error("NotFound"),
+                },
+                parameters=[{"name": "deck_id", "in": "path", "required": True, "schema": _ID}],
+            ),
+            "delete": _operation(
+                "removeDeckFromStudies",
+                "Remove the deck from the user's studies. Their card states and review log "
+                "of it are kept and come back if they add it again.",
+                "decks",
+                {
+                    "204": {"description": "Not (or no longer) in the user's studies."},
+                    "404": _error("NotFound"),
+                },
+                parameters=[{"name": "deck_id", "in": "path", "required": True, "schema": _ID}],
             ),
         },
         "/decks/{deck_id}/tree": {

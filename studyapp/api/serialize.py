@@ -37,6 +37,8 @@ def deck(summary: DeckSummary) -> dict[str, Any]:
         "description": summary.description,
         "concept_count": summary.concept_count,
         "card_count": summary.card_count,
+        "is_public": summary.is_public,
+        "enrolled": summary.enrolled,
     }
 
 

@@ -3,7 +3,9 @@
 Every function takes the user's id and only returns what that user may see:
 public decks and the user's own private decks. A deck or card outside that
 set is reported as not found, never as forbidden, so ids of other users'
-decks leak nothing.
+decks leak nothing. Of the decks a user sees, those they have added to their
+studies (:mod:`studyapp.enrolment`) are marked ``enrolled``; :func:`studied_decks`
+lists only those.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import exists, func, literal, select, true, type_coerce
 from sqlalchemy.orm import Session, aliased
 
 from studyapp.card_faces import CardFaces, make_faces
@@ -26,9 +28,12 @@ from studyapp.mastery import (
     concept_mastery,
     subtree_masteries,
 )
-from studyapp.models import Card, CardState, Concept, Deck
+from studyapp.models import Card, CardState, Concept, Deck, Enrolment
 from studyapp.scheduling.memory import SchedulerSettings, forgetting_curve
-from studyapp.scheduling.queue import visible_deck_clause
+from studyapp.scheduling.queue import studied_deck_clause, visible_deck_clause
+
+# Longest title search honoured; a longer ?q= is cut (titles are at most 300 characters).
+MAX_SEARCH_LENGTH = 300
 
 
 class NotFound(LookupError):
@@ -46,6 +51,8 @@ class DeckSummary:
     is_public: bool
     owner_id: int | None
     updated_at: datetime
+    # Whether the user the summary was read for studies the deck (False for all_decks).
+    enrolled: bool = False
 
 
 def _live_counts():
@@ -54,10 +61,15 @@ def _live_counts():
     return concept_count, card_count
 
 
-def _summaries(session: Session, query) -> list[DeckSummary]:
+def _summaries(session: Session, query, user_id: int | None = None) -> list[DeckSummary]:
+    """Run ``query`` (over ``Deck``) with each deck's live counts and ``user_id``'s enrolment."""
     concept_count, card_count = _live_counts()
+    if user_id is None:
+        enrolled = literal(False)
+    else:
+        enrolled = exists().where(Enrolment.user_id == user_id, Enrolment.deck_id == Deck.id)
     rows = session.execute(
-        query.add_columns(concept_count, card_count)
+        query.add_columns(concept_count, card_count, enrolled.label("enrolled"))
         .outerjoin(Concept, (Concept.deck_id == Deck.id) & Concept.retired_at.is_(None))
         .outerjoin(Card, Card.concept_id == Concept.id)
         .group_by(Deck.id)
@@ -74,20 +86,45 @@ def _summaries(session: Session, query) -> list[DeckSummary]:
             is_public=deck.is_public,
             owner_id=deck.owner_id,
             updated_at=deck.updated_at,
+            enrolled=bool(is_enrolled),
         )
-        for deck, concepts, cards in rows
+        for deck, concepts, cards, is_enrolled in rows
     ]
 
 
-def visible_decks(session: Session, user_id: int) -> list[DeckSummary]:
-    """Decks the user studies, by title, with live concept and card counts (one query)."""
-    return _summaries(session, select(Deck).where(visible_deck_clause(user_id)))
+def title_search_clause(search: str | None):
+    """SQL condition: the deck's title contains ``search``, ignoring case (True when empty).
+
+    Case is folded with the database's ``lower()``: on PostgreSQL for every
+    script, on SQLite for ASCII letters only.
+    """
+    text = (search or "").strip()[:MAX_SEARCH_LENGTH]
+    if not text:
+        return true()
+    return func.lower(Deck.title).contains(text.lower(), autoescape=True)
+
+
+def visible_decks(
+    session: Session, user_id: int, *, search: str | None = None
+) -> list[DeckSummary]:
+    """Decks the user may see (public, or their own), by title, with live concept and card
+    counts and whether they study each (one query); ``search`` keeps titles containing it."""
+    return _summaries(
+        session,
+        select(Deck).where(visible_deck_clause(user_id), title_search_clause(search)),
+        user_id,
+    )
+
+
+def studied_decks(session: Session, user_id: int) -> list[DeckSummary]:
+    """The decks the user studies (visible and added), by title, with their counts (one query)."""
+    return _summaries(session, select(Deck).where(studied_deck_clause(user_id)), user_id)
 
 
 def deck_summary(session: Session, user_id: int, deck_id: int) -> DeckSummary:
     """One visible deck with its counts; :class:`NotFound` otherwise."""
     found = _summaries(
-        session, select(Deck).where(Deck.id == deck_id, visible_deck_clause(user_id))
+        session, select(Deck).where(Deck.id == deck_id, visible_deck_clause(user_id)), user_id
     )
     if not found:
         raise NotFound(f"There is no deck {deck_id} among your decks.")

@@ -5,6 +5,9 @@ first), then review cards due today (lowest retrievability first, up to the
 daily review limit), then new cards in map order (a parent before its
 children, earlier siblings first; up to the daily new-card limit).
 
+Only the decks the user studies (:func:`studied_deck_clause`: visible to them
+and added to their studies) fill the queue.
+
 Siblings are buried: once any card of a concept has been rated today, or one
 is already in today's queue, the concept's other review and new cards wait
 for another day. Learning cards are never buried — they are mid-lesson.
@@ -22,10 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fsrs import State
-from sqlalchemy import Select, case, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from studyapp.models import CARD_KIND_ORDER, Card, CardState, Concept, Deck, ReviewLog
+from studyapp.models import CARD_KIND_ORDER, Card, CardState, Concept, Deck, Enrolment, ReviewLog
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
 from studyapp.scheduling.study_day import StudyDay
 
@@ -233,11 +236,12 @@ def _new_cards(
 
 
 def restrict_to_scope(query: Select, user_id: int, scope: QueueScope, session: Session) -> Select:
-    """Restrict a query over ``Card`` to live cards of the user's decks, within ``scope``."""
+    """Restrict a query over ``Card`` to live cards of the decks the user studies, within
+    ``scope`` (see :func:`studied_deck_clause`)."""
     query = (
         query.join(Concept, Concept.id == Card.concept_id)
         .join(Deck, Deck.id == Concept.deck_id)
-        .where(Concept.retired_at.is_(None), visible_deck_clause(user_id))
+        .where(Concept.retired_at.is_(None), studied_deck_clause(user_id))
     )
     if scope.deck_id is not None:
         query = query.where(Concept.deck_id == scope.deck_id)
@@ -253,8 +257,18 @@ def restrict_to_scope(query: Select, user_id: int, scope: QueueScope, session: S
 
 
 def visible_deck_clause(user_id: int):
-    """SQL condition: the deck is public or belongs to ``user_id``."""
+    """SQL condition: the deck is public or belongs to ``user_id`` (the user may see it)."""
     return or_(Deck.is_public.is_(True), Deck.owner_id == user_id)
+
+
+def studied_deck_clause(user_id: int):
+    """SQL condition: the user studies the deck, i.e. may see it and has added it.
+
+    An enrolment in a deck the user can no longer see (its owner made it
+    private again) is kept, but does not count until the deck is visible again.
+    """
+    enrolled = exists().where(Enrolment.user_id == user_id, Enrolment.deck_id == Deck.id)
+    return and_(visible_deck_clause(user_id), enrolled)
 
 
 def _daily_limits(

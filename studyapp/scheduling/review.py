@@ -23,7 +23,13 @@ from studyapp.scheduling.memory import (
     SchedulerSettings,
     next_memory_state,
 )
-from studyapp.scheduling.queue import DailyQueue, QueueScope, build_queue, visible_deck_clause
+from studyapp.scheduling.queue import (
+    DailyQueue,
+    QueueScope,
+    build_queue,
+    studied_deck_clause,
+    visible_deck_clause,
+)
 from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
 
 
@@ -45,6 +51,13 @@ class CardNotFound(ReviewError):
 
 class CardNotDue(ReviewError):
     code = "card_not_due"
+    http_status = 409
+
+
+class DeckNotStudied(ReviewError):
+    """The card's deck is one the user may see but has not added to their studies."""
+
+    code = "deck_not_studied"
     http_status = 409
 
 
@@ -156,8 +169,10 @@ def rate_card(
 ) -> RatingResult:
     """Apply one rating and commit it; a repeated ``request_id`` returns the first result.
 
-    Refuses (and changes nothing) when the card is not one the user may study
-    or is not in their queue for ``scope`` right now. The scope matters: a
+    Refuses (and changes nothing) when the card is not one the user may see
+    (:class:`CardNotFound`), its deck is not one they study
+    (:class:`DeckNotStudied`), or it is not in their queue for ``scope`` right
+    now (:class:`CardNotDue`). The scope matters: a
     learning card shown early because a branch has nothing else left is in
     that branch's queue, not necessarily in the whole collection's.
     """
@@ -212,8 +227,9 @@ def apply_rating(
 
     :func:`rate_card` is the usual entry point; this one lets a caller make the
     rating part of a larger transaction (a quiz answer and its rating).
-    ``require_in_queue=False`` accepts a card that is not due (a quiz reviews
-    cards early; FSRS accounts for the shorter elapsed time).
+    ``require_in_queue=False`` accepts a card that is not due, of any deck the
+    user may see (a quiz reviews cards early, and starting one adds its deck to
+    the user's studies; FSRS accounts for the shorter elapsed time).
     """
     card = session.scalars(
         select(Card)
@@ -224,6 +240,10 @@ def apply_rating(
     if card is None:
         raise CardNotFound(f"There is no card {card_id} in your decks.")
     if require_in_queue and not todays_queue(session, context, scope).contains(card_id):
+        if not _is_studied(session, context.user_id, card_id):
+            raise DeckNotStudied(
+                "That card's deck is not one you study; add the deck to your studies first."
+            )
         raise CardNotDue(
             "That card is not due for you now; it was already answered or is scheduled later."
         )
@@ -261,6 +281,18 @@ def apply_rating(
     session.add(log)
     session.flush()
     return RatingResult(card_id=card_id, memory=after, review_log_id=log.id, replayed=False)
+
+
+def _is_studied(session: Session, user_id: int, card_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Card.id)
+            .join(Concept, Concept.id == Card.concept_id)
+            .join(Deck, Deck.id == Concept.deck_id)
+            .where(Card.id == card_id, studied_deck_clause(user_id))
+        )
+        is not None
+    )
 
 
 def _store(row: CardState, memory: MemoryState) -> None:

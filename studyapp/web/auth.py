@@ -34,7 +34,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 def _home() -> str:
-    return url_for("decks.deck_list")
+    return url_for("decks.index")
 
 
 @blueprint.route("/register", methods=["GET", "POST"])

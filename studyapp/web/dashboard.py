@@ -56,13 +56,18 @@ def _deck_param() -> int | None:
 def dashboard() -> str:
     deck_id = _deck_param()
     session = db_session()
+    deck = None
     if deck_id is not None:
         try:
-            visible_deck(session, current_user.id, deck_id)
+            deck = visible_deck(session, current_user.id, deck_id)
         except NotFound:
             abort(404)
     stats = dashboard_stats(session, study_context(current_user), deck_id)
-    return render_template("dashboard.html", stats=stats, charts=dashboard_charts(stats))
+    # A deck the user may see but does not study: its history, and a word on why the rest is empty.
+    unstudied = deck if deck is not None and stats.deck_title is None else None
+    return render_template(
+        "dashboard.html", stats=stats, charts=dashboard_charts(stats), unstudied=unstudied
+    )
 
 
 def dashboard_charts(stats: DashboardStats) -> dict[str, Any]:

@@ -1,4 +1,11 @@
-"""The front door and the deck pages: landing page, deck list with upload, one deck's outline.
+"""The front door and the deck pages: home, the deck library, one deck's outline.
+
+* ``/`` is the landing page, or for a logged-in user their home: the decks
+  they study with today's counts (or, with none, the way to the library).
+* ``/decks`` is the library: every deck the user may see, whether they study
+  it and how far they are, with a title search (``?q=``), the buttons to add
+  a deck to their studies or remove it, to publish their own deck, and the
+  upload form.
 
 Also the site-wide pieces every page relies on: error pages in the layout
 (404, 413, 500 and the rest), the expired-form (CSRF) handler, security
@@ -8,6 +15,7 @@ headers and the template filters for dates and intervals.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import urlsplit
@@ -35,40 +43,42 @@ from werkzeug.wrappers import Response
 from studyapp import MAX_UPLOAD_BYTES
 from studyapp.db import transaction
 from studyapp.decks.catalogue import (
+    MAX_SEARCH_LENGTH,
     ConceptNode,
     NotFound,
     deck_tree,
+    studied_decks,
     visible_deck,
-    visible_decks,
 )
 from studyapp.decks.document import DeckValidationError
 from studyapp.decks.importer import import_deck
+from studyapp.decks.library import LibraryDeck, NotOwner, library, set_public
 from studyapp.decks.reading import read_deck_bytes
+from studyapp.enrolment import enrol, is_enrolled, unenrol
+from studyapp.mastery import MasteryLevel
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.queue import QueueKind
 from studyapp.scheduling.review import todays_queue
-from studyapp.web.forms import UploadForm
+from studyapp.web.forms import LibraryActionForm, UploadForm, VisibilityForm
 from studyapp.web.runtime import db_session, now, study_context
 
 blueprint = Blueprint("decks", __name__)
 
 MAX_PROBLEMS_SHOWN = 50
+# Where the upload-with-preview page lives (its own blueprint); linked from the library.
+IMPORT_PATH = "/decks/import"
 
 
-# --- pages ---------------------------------------------------------------------------
+# --- home: the decks the user studies ------------------------------------------------
 
 
 @blueprint.route("/")
-def index() -> Response | str:
-    if current_user.is_authenticated:
-        return redirect(url_for("decks.deck_list"))
-    return render_template("home.html")
-
-
-def _deck_list_page(form: UploadForm, problems: list[str] | None = None, status: int = 200):
+def index() -> str:
+    if not current_user.is_authenticated:
+        return render_template("home.html")
     session = db_session()
     user = current_user
-    decks = visible_decks(session, user.id)
+    decks = studied_decks(session, user.id)
     # One queue over every deck, split by deck: the daily limits are shared,
     # exactly as the study page applies them.
     queue = todays_queue(session, study_context(user))
@@ -78,6 +88,27 @@ def _deck_list_page(form: UploadForm, problems: list[str] | None = None, status:
     totals: Counter[QueueKind] = Counter()
     for counts in due.values():
         totals.update(counts)
+    return render_template(
+        "studies.html",
+        decks=decks,
+        due=due,
+        totals=totals,
+        learning_later_today=queue.learning_later_today,
+        empty=Counter(),
+    )
+
+
+# --- the library ---------------------------------------------------------------------
+
+
+def _search_text() -> str:
+    return request.args.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+
+
+def _library_page(form: UploadForm, problems: list[str] | None = None, status: int = 200):
+    session = db_session()
+    search = _search_text()
+    decks = library(session, current_user.id, search=search)
     hidden_problems = 0
     if problems and len(problems) > MAX_PROBLEMS_SHOWN:
         hidden_problems = len(problems) - MAX_PROBLEMS_SHOWN
@@ -85,21 +116,142 @@ def _deck_list_page(form: UploadForm, problems: list[str] | None = None, status:
     html = render_template(
         "decks.html",
         decks=decks,
-        due=due,
-        totals=totals,
-        learning_later_today=queue.learning_later_today,
+        bars={deck.summary.id: progress_segments(deck) for deck in decks},
+        search=search,
+        studied_count=sum(1 for deck in decks if deck.summary.enrolled),
+        import_href=request.script_root + IMPORT_PATH,
         form=form,
         problems=problems or [],
         hidden_problems=hidden_problems,
-        empty=Counter(),
     )
     return html, status
+
+
+@dataclass(frozen=True)
+class ProgressSegment:
+    """One level's part of a deck's progress bar, in percent of its width."""
+
+    level: str
+    x: float
+    width: float
+
+
+def progress_segments(deck: LibraryDeck) -> list[ProgressSegment]:
+    """The bar's segments, strongest level first; not-started concepts are the bare track."""
+    total = deck.summary.concept_count
+    segments: list[ProgressSegment] = []
+    x = 0.0
+    for level, count in deck.progress:
+        if level == MasteryLevel.NOT_STARTED or not total:
+            continue
+        width = 100 * count / total
+        segments.append(ProgressSegment(level.value, round(x, 2), round(width, 2)))
+        x += width
+    return segments
 
 
 @blueprint.route("/decks")
 @login_required
 def deck_list():
-    return _deck_list_page(UploadForm())
+    return _library_page(UploadForm())
+
+
+def _back_to_library(form: LibraryActionForm | VisibilityForm) -> Response:
+    """303 to the form's ``next`` if it is a path on this site, else to the library search."""
+    target = _local_path(form.next.data) if not form.next.errors else None
+    if target is None:
+        search = (form.q.data or "").strip() if not form.q.errors else ""
+        target = url_for("decks.deck_list", **({"q": search} if search else {}))
+    return redirect(target, 303)
+
+
+def _local_path(value: str | None) -> str | None:
+    """``value`` if it is a path on this site ("/decks/3"), never another site's address."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme or parts.netloc:
+        return None
+    return value
+
+
+@blueprint.route("/decks/<int:deck_id>/add", methods=["POST"])
+@login_required
+def add(deck_id: int) -> Response:
+    """Add the deck to the user's studies (a second click changes nothing)."""
+    form = LibraryActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    try:
+        with transaction(session):
+            deck = visible_deck(session, current_user.id, deck_id)
+            added = enrol(session, current_user.id, deck_id, now())
+    except NotFound:
+        abort(404)
+    if added:
+        flash(
+            f"Added “{deck.title}” to your studies; its cards are in your daily queue.",
+            "success",
+        )
+    else:
+        flash(f"“{deck.title}” is already in your studies.", "info")
+    return _back_to_library(form)
+
+
+@blueprint.route("/decks/<int:deck_id>/remove", methods=["POST"])
+@login_required
+def remove(deck_id: int) -> Response:
+    """Remove the deck from the user's studies; their history of it is kept."""
+    form = LibraryActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session = db_session()
+    try:
+        with transaction(session):
+            deck = visible_deck(session, current_user.id, deck_id)
+            removed = unenrol(session, current_user.id, deck_id)
+    except NotFound:
+        abort(404)
+    if removed:
+        flash(
+            f"Removed “{deck.title}” from your studies. Your progress on it is kept: "
+            "add it again to carry on where you left off.",
+            "success",
+        )
+    else:
+        flash(f"“{deck.title}” was not in your studies.", "info")
+    return _back_to_library(form)
+
+
+@blueprint.route("/decks/<int:deck_id>/visibility", methods=["POST"])
+@login_required
+def visibility(deck_id: int) -> Response:
+    """Publish the user's own deck, or make it private again."""
+    form = VisibilityForm()
+    if not form.validate_on_submit():
+        abort(400)
+    public = form.public.data == "1"
+    session = db_session()
+    try:
+        with transaction(session):
+            deck = set_public(session, current_user.id, deck_id, public)
+    except NotFound:
+        abort(404)
+    except NotOwner:
+        abort(403, description="Only the owner of a deck may publish it or make it private.")
+    if public:
+        flash(
+            f"“{deck.title}” is public: everyone can see it and add it to their studies.",
+            "success",
+        )
+    else:
+        flash(
+            f"“{deck.title}” is private again: only you can see it. Others who added it "
+            "keep their history but no longer study it.",
+            "success",
+        )
+    return _back_to_library(form)
 
 
 @blueprint.route("/decks/upload", methods=["POST"])
@@ -107,7 +259,7 @@ def deck_list():
 def upload():
     form = UploadForm()
     if not form.validate_on_submit():
-        return _deck_list_page(form, status=400)
+        return _library_page(form, status=400)
     upload = form.deck_file.data
     name = _base_name(upload.filename or "") or "upload.txt"
     data = upload.read()
@@ -115,15 +267,21 @@ def upload():
         draft = read_deck_bytes(data, name)
     except DeckValidationError as error:
         problems = [f"{problem.location}: {problem.message}" for problem in error.problems]
-        return _deck_list_page(form, problems=problems, status=400)
+        return _library_page(form, problems=problems, status=400)
     session = db_session()
     try:
         with transaction(session):
             report = import_deck(session, draft, owner_id=current_user.id, now=now())
+            if report.created_deck:
+                # A new upload is something its owner means to study.
+                enrol(session, current_user.id, report.deck.id, now())
     except IntegrityError:
         flash("That deck was being saved by another upload at the same moment; try again.", "error")
         return redirect(url_for("decks.deck_list"), 303)
-    flash(report.summary(), "success")
+    message = report.summary()
+    if report.created_deck:
+        message += " It is in your studies."
+    flash(message, "success")
     return redirect(url_for("decks.deck_list"), 303)
 
 
@@ -149,7 +307,12 @@ def deck_page(deck_id: int) -> str:
     except NotFound:
         abort(404)
     return render_template(
-        "deck.html", deck=deck, roots=roots, now=context.now, concept_count=_count(roots)
+        "deck.html",
+        deck=deck,
+        roots=roots,
+        now=context.now,
+        concept_count=_count(roots),
+        studied=is_enrolled(session, current_user.id, deck_id),
     )
 
 
@@ -177,8 +340,11 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def _error_page(code: int, description: str | None = None):
+def _error_page(code: int, description: str | None = None, *, specific: str | None = None):
+    """The error in the layout (or in JSON under /api/); ``specific`` is a message the view
+    gave with ``abort(code, description=...)``, shown instead of the generic text."""
     title, text = ERROR_TEXTS.get(code, (f"Error {code}", description or ""))
+    text = specific or text
     if _wants_json():
         name = "_".join(HTTP_STATUS_CODES.get(code, "error").lower().replace("-", " ").split())
         return jsonify({"error": {"code": name, "message": description or text}}), code
@@ -189,7 +355,8 @@ def _error_page(code: int, description: str | None = None):
 def http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return _error_page(error.code, error.description)
+    specific = error.description if error.description != type(error).description else None
+    return _error_page(error.code, error.description, specific=specific)
 
 
 @blueprint.app_errorhandler(InternalServerError)
@@ -247,12 +414,15 @@ def _user_zone() -> ZoneInfo:
 
 @blueprint.app_template_filter("local_time")
 def local_time(moment: datetime | None, style: str = "datetime") -> str:
-    """A UTC moment in the user's time zone: "Mon 2 Mar, 09:10" (or just "09:10")."""
+    """A UTC moment in the user's time zone: "Mon 2 Mar 2026, 09:10" (``style`` "time":
+    "09:10"; "date": "2 Mar 2026")."""
     if moment is None:
         return ""
     local = moment.astimezone(_user_zone())
     if style == "time":
         return local.strftime("%H:%M")
+    if style == "date":
+        return f"{local.day} {local:%b %Y}"
     return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
 
 

@@ -17,6 +17,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     EqualTo,
     InputRequired,
@@ -97,6 +98,23 @@ class UploadForm(FlaskForm):
     )
 
 
+class LibraryActionForm(FlaskForm):
+    """Add a deck to one's studies or remove it.
+
+    Afterwards the user goes back to ``next`` (a path on this site, e.g. the
+    deck's page) or else to the library with the search ``q`` they came from.
+    """
+
+    q = StringField(validators=[Optional(), Length(max=300)])
+    next = StringField(validators=[Optional(), Length(max=2000)])
+
+
+class VisibilityForm(LibraryActionForm):
+    """Publish one's own deck (``public`` "1") or make it private again ("0")."""
+
+    public = StringField(validators=[InputRequired(), AnyOf(["0", "1"])])
+
+
 class ScopeMixin:
     """The study scope a form carries back to the study page (both optional)."""
 
@@ -124,6 +142,10 @@ class RatingForm(ScopeMixin, FlaskForm):
 
 class UndoForm(ScopeMixin, FlaskForm):
     pass
+
+
+class StudyStartForm(ScopeMixin, FlaskForm):
+    """Start studying a deck or a branch the user does not study yet (adds the deck)."""
 
 
 def _valid_steps(_form: FlaskForm, field: StringField) -> None:

@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_deck
+from studyapp.enrolment import is_enrolled
 from studyapp.gc_pause import gc_paused
 from studyapp.map_layout import (
     DEFAULT_CONFIG,
@@ -541,6 +542,8 @@ class Panel:
     bar: list[BarSegment]
     now: datetime
     quiz_action: str = QUIZZES_PATH
+    # False when the user may see the deck but has not added it to their studies.
+    studied: bool = True
 
     @property
     def level(self) -> MasteryLevel:
@@ -587,6 +590,8 @@ def build_panel(
     moment: MapMoment,
     state: MapState,
     now: datetime,
+    *,
+    studied: bool = True,
 ) -> Panel:
     assert node.mastery is not None and node.subtree is not None
     branch = list(forest.branch(node))
@@ -603,6 +608,7 @@ def build_panel(
         bar=bar_segments(node.subtree, PANEL_BAR_WIDTH),
         now=now,
         quiz_action=request.script_root + QUIZZES_PATH,
+        studied=studied,
     )
 
 
@@ -652,8 +658,18 @@ def _map_page(deck_id: int) -> tuple[str, int]:
         ((node.id, node.parent_id, node.title) for node in forest.nodes), folding.collapsed
     )
     focused = forest.by_id.get(state.focus) if state.focus is not None else None
+    studied = is_enrolled(db_session(), current_user.id, deck_id)
     panel = (
-        build_panel(db_session(), current_user.id, forest, focused, moment, state, context.now)
+        build_panel(
+            db_session(),
+            current_user.id,
+            forest,
+            focused,
+            moment,
+            state,
+            context.now,
+            studied=studied,
+        )
         if focused is not None
         else None
     )
@@ -661,6 +677,7 @@ def _map_page(deck_id: int) -> tuple[str, int]:
     html = render_template(
         "map.html",
         deck=deck,
+        studied=studied,
         forest=forest,
         layout=layout,
         nodes=node_views(layout, forest, folding),
@@ -707,5 +724,9 @@ def _concept_panel(deck_id: int, concept_id: int) -> Response | tuple[str, int]:
         abort(404)
     state = MapState.from_args(deck_id, request.args, moment)
     state = replace(state, focus=concept_id)
-    panel = build_panel(db_session(), current_user.id, forest, node, moment, state, context.now)
+    session = db_session()
+    studied = is_enrolled(session, current_user.id, deck_id)
+    panel = build_panel(
+        session, current_user.id, forest, node, moment, state, context.now, studied=studied
+    )
     return render_template("_map_panel.html", panel=panel, quiz_modes=QUIZ_MODES), 200

@@ -19,7 +19,8 @@ from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from studyapp import quiz as quizzes
-from studyapp.decks.catalogue import NotFound
+from studyapp.decks.catalogue import NotFound, visible_deck
+from studyapp.enrolment import is_enrolled
 from studyapp.mastery import MASTERY_LEVELS
 from studyapp.models import QuizMode
 from studyapp.scheduling.intervals import format_interval
@@ -77,9 +78,11 @@ def start() -> Response:
         if deck_id:
             return redirect(url_for("decks.deck_page", deck_id=deck_id), 303)
         return redirect(url_for("decks.deck_list"), 303)
+    session = db_session()
+    was_studied = is_enrolled(session, current_user.id, form.deck_id.data)
     try:
         quiz = quizzes.create_quiz(
-            db_session(),
+            session,
             study_context(current_user),
             deck_id=form.deck_id.data,
             subtree_id=form.subtree.data,
@@ -88,6 +91,13 @@ def start() -> Response:
         )
     except NotFound:
         abort(404)
+    if not was_studied:
+        title = visible_deck(session, current_user.id, quiz.deck_id).title
+        flash(
+            f"“{title}” is now in your studies, since you quizzed one of its branches. You can "
+            "remove it from the library at any time; your progress is kept.",
+            "info",
+        )
     return redirect(url_for("quiz.show", quiz_id=quiz.id), 303)
 
 

@@ -3,6 +3,11 @@
 Every rating is a POST that redirects back (303) to the study page with the
 same scope, so a reload never re-rates; each page carries a fresh request id,
 so a double click or a browser resubmit is applied once.
+
+Only the decks a user studies are in their queue. Asking to study a deck or a
+branch of a deck they may see but do not study shows a start page instead,
+which says that starting adds the deck to their studies (a POST: adding is a
+change, never a side effect of following a link).
 """
 
 from __future__ import annotations
@@ -15,15 +20,17 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from studyapp.db import transaction
 from studyapp.decks.catalogue import NotFound, study_card, visible_concept, visible_deck
+from studyapp.enrolment import enrol, is_enrolled, studies_any_deck
 from studyapp.models import Concept, Deck
 from studyapp.scheduling import review
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
 from studyapp.scheduling.queue import QueueScope
 from studyapp.scheduling.today import today_counts
-from studyapp.web.forms import RatingForm, UndoForm
-from studyapp.web.runtime import db_session, study_context
+from studyapp.web.forms import RatingForm, StudyStartForm, UndoForm
+from studyapp.web.runtime import db_session, now, study_context
 
 blueprint = Blueprint("study", __name__, url_prefix="/study")
 
@@ -54,6 +61,13 @@ class Scope:
         )
 
     @property
+    def deck_id(self) -> int | None:
+        """The deck studied: the named deck, or the branch's deck."""
+        if self.deck:
+            return self.deck.id
+        return self.subtree.deck_id if self.subtree else None
+
+    @property
     def params(self) -> dict[str, int]:
         params = {}
         if self.deck:
@@ -74,7 +88,10 @@ def _int_param(name: str) -> int | None:
 
 def _scope_from_query() -> Scope:
     """The deck and branch named in the query string; 404 for anything not the user's to see."""
-    deck_id, subtree_id = _int_param("deck"), _int_param("subtree")
+    return _scope(_int_param("deck"), _int_param("subtree"))
+
+
+def _scope(deck_id: int | None, subtree_id: int | None) -> Scope:
     session = db_session()
     try:
         deck = visible_deck(session, current_user.id, deck_id) if deck_id else None
@@ -100,6 +117,10 @@ def _back_to_study(deck: Any = None, subtree: Any = None) -> Response:
 def study() -> str:
     scope = _scope_from_query()
     session = db_session()
+    if scope.deck_id is not None and not is_enrolled(session, current_user.id, scope.deck_id):
+        deck = scope.deck or scope.subtree.deck
+        start_form = StudyStartForm(formdata=None, data=scope.params)
+        return render_template("study_start.html", scope=scope, deck=deck, form=start_form)
     context = study_context(current_user)
     queue = review.todays_queue(session, context, scope.queue_scope)
     counts = today_counts(session, context, scope.queue_scope, queue=queue)
@@ -112,7 +133,10 @@ def study() -> str:
         "undo_form": UndoForm(formdata=None, data=scope.params),
     }
     if entry is None:
-        return render_template("study_done.html", entry=None, **page)
+        studies_nothing = scope.deck_id is None and not studies_any_deck(session, current_user.id)
+        return render_template(
+            "study_done.html", entry=None, studies_nothing=studies_nothing, **page
+        )
 
     card = study_card(session, current_user.id, entry.card_id)
     before = review.memory_of(review.find_card_state(session, current_user.id, card.card_id))
@@ -139,6 +163,28 @@ def study() -> str:
         form=form,
         **page,
     )
+
+
+@blueprint.route("/start", methods=["POST"])
+@login_required
+def start() -> Response:
+    """Add the deck of the scope to the user's studies and start studying the scope."""
+    form = StudyStartForm()
+    if not form.validate_on_submit() or (form.deck.data is None and form.subtree.data is None):
+        flash("That deck or branch could not be started: the form was damaged.", "error")
+        return _back_to_study(_valid(form.deck), _valid(form.subtree))
+    scope = _scope(form.deck.data, form.subtree.data)
+    session = db_session()
+    deck = scope.deck or scope.subtree.deck
+    with transaction(session):
+        added = enrol(session, current_user.id, deck.id, now())
+    if added:
+        flash(
+            f"Added “{deck.title}” to your studies. You can remove it from the library at any "
+            "time; your progress is kept.",
+            "success",
+        )
+    return _back_to_study(form.deck.data, form.subtree.data)
 
 
 @blueprint.route("/rate", methods=["POST"])
