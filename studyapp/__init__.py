@@ -10,7 +10,9 @@ from flask import Flask
 from studyapp.clock import SystemClock
 from studyapp.config import database_url_from_environment, secret_key_from_environment
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# A request may carry a deck file of up to 5 MB (studyapp.decks.reading.MAX_DECK_BYTES),
+# which an import preview sends back base64-encoded (a third larger) with its form.
+MAX_REQUEST_BYTES = 8 * 1024 * 1024
 
 
 def _templates_folder() -> str:
@@ -40,7 +42,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(
         DATABASE_URL=test_config.pop("DATABASE_URL", None)
         or database_url_from_environment(app.instance_path),
-        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        MAX_CONTENT_LENGTH=MAX_REQUEST_BYTES,
+        MAX_FORM_MEMORY_SIZE=MAX_REQUEST_BYTES,
         FSRS_ENABLE_FUZZING=True,
         CLOCK=SystemClock(),
         SESSION_COOKIE_HTTPONLY=True,
@@ -72,5 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard.blueprint)
     from studyapp.web import export  # history downloads (docs/export.md)
     app.register_blueprint(export.blueprint)
+    from studyapp.web import deck_import  # upload, preview and confirm (docs/deck-format.md)
+
+    app.register_blueprint(deck_import.blueprint)
     app.register_blueprint(api_blueprint)
     return app

@@ -98,6 +98,10 @@ def test_real_answers_match_the_documented_schemas(client, make_user, import_tex
     check(ada.post("/reviews/undo"), 200, "UndoResult")
     check(ada.post("/reviews/undo"), 409, "Error")
     check(ada.upload("{}", "bad.json"), 422, "Error")
+    check(ada.preview(flat_deck_json(3, key="mine")), 200, "DeckPreview")
+    check(ada.preview("{}", "bad.json"), 422, "Error")
+    assert expect(ada.get(f"/decks/{deck_id}/export"), 200).mimetype == "application/json"
+    check(ada.get(f"/decks/{deck_id}/export", query_string={"format": "pdf"}), 400, "Error")
     check(ada.get("/nowhere"), 404, "Error")
     assert_error(ada.get("/nowhere"), 404)
     assert expect(ada.unenrol(deck_id), 204).get_data() == b""

@@ -67,6 +67,10 @@ class ApiClient:
         data = content.encode("utf-8") if isinstance(content, str) else content
         return self.post("/decks", data={"file": (io.BytesIO(data), filename)})
 
+    def preview(self, content: str | bytes, filename: str = "deck.json") -> TestResponse:
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        return self.post("/decks/preview", data={"file": (io.BytesIO(data), filename)})
+
     # The calls most tests make, expecting success.
 
     def decks(self) -> list[dict[str, Any]]:

@@ -149,7 +149,7 @@ def test_register_configure_and_study_three_cards_by_keyboard(
             }
         ]
     )
-    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Preview").click()
     expect(page.get_by_role("alert")).to_contain_text("broken.json, line 3: invalid JSON")
     shoot(page, "decks-upload-error")
     response = page.goto("/decks/999999")

@@ -3,6 +3,7 @@ user sees them."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -41,11 +42,23 @@ def due_counts(item_html: str) -> tuple[int, int, int]:
 
 
 def upload(client, content: str | bytes, name: str = "deck.json"):
+    """Import a file as the library's form does: preview it, then confirm the preview.
+
+    Returns the confirmation's redirect, or the preview's error page if it had problems.
+    """
     data = content.encode("utf-8") if isinstance(content, str) else content
-    return client.post(
-        "/decks/upload",
+    preview = client.post(
+        "/decks/import",
         data={"deck_file": (io.BytesIO(data), name)},
         content_type="multipart/form-data",
+    )
+    if preview.status_code != 200:
+        return preview
+    page = text_of(preview)
+    form = page[page.index('id="import-confirm"') :]
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    return client.post(
+        "/decks/import/confirm", data={k: html.unescape(v) for k, v in fields.items()}
     )
 
 
@@ -63,9 +76,7 @@ def card_id(session, deck_id: int, title: str, kind: CardKind = CardKind.RECALL)
     )
 
 
-def test_list_shows_public_and_own_private_decks_only(
-    client, make_user, login, import_text
-):
+def test_list_shows_public_and_own_private_decks_only(client, make_user, login, import_text):
     ada = make_user("ada")
     bob = make_user("bob")
     import_text(deck_json(key="public", title="Public Algebra", description="Shared with all"))
@@ -169,17 +180,16 @@ def test_deck_page_is_a_nested_outline_with_card_states(
     assert re.search(r'chip__state">review</span> <span class="chip__due">due in \d+d', html)
 
 
-def test_upload_creates_a_private_deck_and_says_what_it_did(
-    client, session, make_user, login
-):
+def test_upload_creates_a_private_deck_and_says_what_it_did(client, session, make_user, login):
     ada = make_user("ada")
     make_user("bob")
     login("ada")
     response = upload(client, deck_json(key="notes", title="My Notes"), "notes.json")
     assert response.status_code == 303
-    html = text_of(client.get(response.location))
-    assert "My Notes (notes) created: 6 added, 0 changed, 0 moved, 0 retired, 0 unchanged" in html
-    assert "It is in your studies." in html
+    page = text_of(client.get(response.location))  # the new deck's map
+    assert "My Notes (notes) created: 6 added, 0 changed, 0 moved, 0 retired, 0 unchanged" in page
+    assert "It is in your studies." in page
+    html = text_of(client.get("/decks"))
     deck = session.scalars(select(Deck).where(Deck.key == "notes")).one()
     assert deck.owner_id == ada.id
     assert not deck.is_public
@@ -256,19 +266,23 @@ def test_an_empty_or_binary_file_is_refused(client, make_user, login):
 def test_upload_without_a_file_asks_for_one(client, make_user, login):
     make_user("ada")
     login("ada")
-    response = client.post("/decks/upload", data={}, content_type="multipart/form-data")
+    response = client.post("/decks/import", data={}, content_type="multipart/form-data")
     assert response.status_code == 400
-    assert "Choose a deck file to upload." in text_of(response)
+    assert "choose a deck file or paste the deck&#39;s text" in text_of(response)
 
 
-def test_a_too_large_upload_gets_the_413_page(client, make_user, login):
+def test_a_too_large_upload_is_refused_with_the_limit(client, make_user, login):
     make_user("ada")
     login("ada")
     response = upload(client, b"x" * (5 * 1024 * 1024 + 1), "huge.txt")
+    assert response.status_code == 400
+    assert "the limit is 5 MB" in text_of(response)
+    # A request far over the limit is stopped before it is read.
+    response = upload(client, b"x" * (9 * 1024 * 1024), "huge.txt")
     assert response.status_code == 413
     html = text_of(response)
     assert "File too large" in html
-    assert "the limit is 5 MB" in html
+    assert "the limit for a deck file is 5 MB" in html
     assert 'class="site-header"' in html
 
 
@@ -332,8 +346,12 @@ def test_home_and_library_queries_do_not_grow_with_decks_or_concepts(
     many = _warm_and_count(app, client, path)
     assert many == few <= 10
     # The library lists every deck (1, then 20); home only those in ada's studies.
-    shown = {("/decks", "decks"): 20, ("/", "decks"): 16, ("/decks", "concepts"): 2,
-             ("/", "concepts"): 2}
+    shown = {
+        ("/decks", "decks"): 20,
+        ("/", "decks"): 16,
+        ("/decks", "concepts"): 2,
+        ("/", "concepts"): 2,
+    }
     assert len(deck_cards(text_of(client.get(path)))) == shown[(path, grow)]
 
 
@@ -349,8 +367,13 @@ def test_deck_page_queries_do_not_grow_with_the_tree(
     few = _warm_and_count(app, client, f"/decks/{small.id}")
 
     spec = [
-        (f"Root {r}", [(f"Branch {r}.{b}", [(f"Leaf {r}.{b}.{leaf}", []) for leaf in range(6)])
-                       for b in range(5)])
+        (
+            f"Root {r}",
+            [
+                (f"Branch {r}.{b}", [(f"Leaf {r}.{b}.{leaf}", []) for leaf in range(6)])
+                for b in range(5)
+            ],
+        )
         for r in range(8)
     ]
     big = import_text(deck_json(key="big", concepts=tree(spec)), studied_by=ada).deck

@@ -8,7 +8,17 @@ errors included, is JSON (see :mod:`studyapp.api.errors`).
 from __future__ import annotations
 
 # Importing the route modules registers their routes and handlers on the blueprint.
-from studyapp.api import auth, decks, errors, export, openapi, quizzes, review, stats  # noqa: F401
+from studyapp.api import (  # noqa: F401
+    auth,
+    deck_files,
+    decks,
+    errors,
+    export,
+    openapi,
+    quizzes,
+    review,
+    stats,
+)
 from studyapp.api.blueprint import API_PREFIX, api_blueprint
 
 __all__ = ["API_PREFIX", "api_blueprint"]

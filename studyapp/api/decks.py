@@ -64,20 +64,8 @@ def remove_enrolment(deck_id: int) -> Response:
 
 @api_blueprint.route("/decks", methods=["POST"])
 def upload_deck() -> tuple[Response, int]:
-    """Create the user's private deck from an uploaded file, or update it if the key exists.
-
-    The file's format follows its name (``.json``, ``.md``/``.markdown``,
-    ``.txt``) or, failing that, its content.
-    """
-    upload = request.files.get(UPLOAD_FIELD)
-    data = upload.read() if upload is not None else b""
-    if upload is None or (not upload.filename and not data):
-        raise ApiError(
-            400,
-            "missing_file",
-            f"Send the deck file as the multipart/form-data field '{UPLOAD_FIELD}'.",
-        )
-    draft = read_deck_bytes(data, _source_name(upload.filename))
+    """Create the user's private deck from an uploaded file, or update it if the key exists."""
+    draft = read_upload()
     user = current_user()
     session = db_session()
     report = _import(session, draft, user.id)
@@ -118,6 +106,23 @@ def _deck_tree_response(deck_id: int) -> Response:
             "concepts": [serialize.concept(node) for node in roots],
         }
     )
+
+
+def read_upload() -> DeckDraft:
+    """The validated deck in the request's ``file`` field.
+
+    The format follows the file's name (``.json``, ``.md``/``.markdown``,
+    ``.txt``, ``.tsv``, ``.apkg``) or, failing that, its content.
+    """
+    upload = request.files.get(UPLOAD_FIELD)
+    data = upload.read() if upload is not None else b""
+    if upload is None or (not upload.filename and not data):
+        raise ApiError(
+            400,
+            "missing_file",
+            f"Send the deck file as the multipart/form-data field '{UPLOAD_FIELD}'.",
+        )
+    return read_deck_bytes(data, _source_name(upload.filename))
 
 
 def _import(session: Session, draft: DeckDraft, owner_id: int) -> ImportReport:

@@ -132,6 +132,97 @@ def _schemas() -> dict[str, Schema]:
             {"deck_id": _ID, "enrolled": {"type": "boolean", "const": True}},
             description="The deck is in the calling user's studies.",
         ),
+        "DraftConcept": _object(
+            {
+                "key": {"type": "string"},
+                "title": {"type": "string"},
+                "summary": {"type": "string"},
+                "detail": {"type": "string"},
+                "children": {"type": "array", "items": _ref("DraftConcept")},
+            },
+            description="A concept as the file describes it, with the key it will be stored under.",
+        ),
+        "DeckPreview": _object(
+            {
+                "deck": _object(
+                    {
+                        "key": {"type": "string"},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "source_format": {
+                            "type": "string",
+                            "enum": ["json", "markdown", "page_text", "apkg", "anki_text"],
+                        },
+                        "concept_count": {"type": "integer", "minimum": 0},
+                    }
+                ),
+                "concepts": {"type": "array", "items": _ref("DraftConcept")},
+                "changes": _ref("ImportChanges"),
+            },
+            description="What importing the file would store; nothing was written.",
+        ),
+        "ImportChanges": {
+            "type": "object",
+            "required": ["deck", "counts", "added", "updated", "retired", "matches", "affected"],
+            "description": "The difference against the stored version (docs/importing.md).",
+            "properties": {
+                "deck": {
+                    "type": "object",
+                    "required": ["key", "exists", "version"],
+                    "properties": {
+                        "key": {"type": "string"},
+                        "title": {"type": "string"},
+                        "owner_id": {"type": ["integer", "null"]},
+                        "exists": {"type": "boolean"},
+                        "id": {"type": ["integer", "null"]},
+                        "current_title": {"type": ["string", "null"]},
+                        "updated_at": {"type": ["string", "null"]},
+                        "version": {
+                            "type": "string",
+                            "description": "The stored version compared against ('new' when "
+                            "the import creates the deck).",
+                        },
+                    },
+                },
+                "counts": _object(
+                    {
+                        name: {"type": "integer", "minimum": 0}
+                        for name in ("added", "changed", "moved", "retired", "unchanged")
+                    }
+                ),
+                "added": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "key": {"type": "string"},
+                            "title_path": {"type": "array", "items": {"type": "string"}},
+                        }
+                    ),
+                },
+                "updated": {
+                    "type": "array",
+                    "description": "Kept concepts whose texts change (changed: old and new), "
+                    "which move (moved: from and to, as title paths) or come back from "
+                    "retirement; user_cards counts the caller's reviewed cards on each.",
+                    "items": {"type": "object"},
+                },
+                "retired": {"type": "array", "items": {"type": "object"}},
+                "matches": {
+                    "type": "array",
+                    "items": _object(
+                        {
+                            "key": {"type": "string"},
+                            "concept_id": _ID,
+                            "rule": {
+                                "type": "string",
+                                "enum": ["key", "title_path", "title", "summary"],
+                            },
+                        }
+                    ),
+                },
+                "affected": {"type": "object"},
+            },
+        },
         "DeckUpload": {
             "type": "object",
             "required": ["file"],
@@ -212,9 +303,7 @@ def _schemas() -> dict[str, Schema]:
                     "maximum": 4,
                     "description": "1 Again, 2 Hard, 3 Good, 4 Easy.",
                 },
-                "duration_ms": _nullable(
-                    {"type": "integer", "minimum": 0, "maximum": 2**31 - 1}
-                ),
+                "duration_ms": _nullable({"type": "integer", "minimum": 0, "maximum": 2**31 - 1}),
                 "request_id": _nullable(
                     {
                         "type": "string",
@@ -501,10 +590,7 @@ def _mastery_schema() -> Schema:
             "subtree": _object(
                 {
                     "levels": _object(
-                        {
-                            level: {"type": "integer", "minimum": 0}
-                            for level in _MASTERY_LEVELS
-                        },
+                        {level: {"type": "integer", "minimum": 0} for level in _MASTERY_LEVELS},
                         description="How many concepts of the sub-tree (the concept and all "
                         "its descendants) are at each level.",
                     ),
@@ -627,8 +713,11 @@ def _paths() -> dict[str, Any]:
                 "key is updated, keeping everyone's card states.",
                 "decks",
                 {
-                    "200": _json(_ref("Deck"), "The user's existing deck with that key, updated "
-                                 "(still studied or not, as before)."),
+                    "200": _json(
+                        _ref("Deck"),
+                        "The user's existing deck with that key, updated "
+                        "(still studied or not, as before).",
+                    ),
                     "201": _json(_ref("Deck"), "A new private deck, in the user's studies."),
                     "400": _error("BadRequest"),
                     "413": _error("PayloadTooLarge"),
@@ -638,6 +727,56 @@ def _paths() -> dict[str, Any]:
                     "required": True,
                     "content": {"multipart/form-data": {"schema": _ref("DeckUpload")}},
                 },
+            ),
+        },
+        "/decks/preview": {
+            "post": _operation(
+                "previewDeckUpload",
+                "What uploading this file as a private deck would do, writing nothing: the "
+                "parsed tree and the difference against the user's deck with the same key.",
+                "decks",
+                {
+                    "200": _json(_ref("DeckPreview"), "The file can be imported."),
+                    "400": _error("BadRequest"),
+                    "413": _error("PayloadTooLarge"),
+                    "422": _error("InvalidDeck"),
+                },
+                requestBody={
+                    "required": True,
+                    "content": {"multipart/form-data": {"schema": _ref("DeckUpload")}},
+                },
+            ),
+        },
+        "/decks/{deck_id}/export": {
+            "get": _operation(
+                "exportDeck",
+                "Download a deck the user may see, as a file that imports as the same deck.",
+                "decks",
+                {
+                    "200": {
+                        "description": "The deck file, as an attachment.",
+                        "content": {
+                            "application/json": {"schema": {"type": "object"}},
+                            "text/markdown": {"schema": {"type": "string"}},
+                            "application/octet-stream": {
+                                "schema": {"type": "string", "contentEncoding": "binary"}
+                            },
+                        },
+                    },
+                    "400": _error("BadRequest"),
+                    "404": _error("NotFound"),
+                },
+                parameters=[
+                    {"name": "deck_id", "in": "path", "required": True, "schema": _ID},
+                    {
+                        "name": "format",
+                        "in": "query",
+                        "required": False,
+                        "description": "json (default), markdown, or apkg (an Anki package, "
+                        "docs/anki.md).",
+                        "schema": {"type": "string", "enum": ["json", "markdown", "apkg"]},
+                    },
+                ],
             ),
         },
         "/decks/{deck_id}/enrolment": {
@@ -942,10 +1081,7 @@ def _stats_schemas() -> dict[str, Schema]:
                     "items": _object({"date": date, "due": count}),
                 },
                 "card_states": _object(
-                    {
-                        name: count
-                        for name in ("new", "learning", "review", "relearning", "retired")
-                    }
+                    {name: count for name in ("new", "learning", "review", "relearning", "retired")}
                 ),
                 "mastery_levels": levels,
                 "mastery_by_deck": {
@@ -1052,7 +1188,7 @@ def build_document(server_url: str = API_PREFIX) -> dict[str, Any]:
             "version": API_VERSION,
             "description": "Spaced-repetition study of knowledge maps, scheduled with FSRS. "
             "Every call except POST /tokens and GET /openapi.json needs "
-            "'Authorization: Bearer <token>'. Errors are {\"error\": {\"code\", \"message\"}}.",
+            '\'Authorization: Bearer <token>\'. Errors are {"error": {"code", "message"}}.',
         },
         "servers": [{"url": server_url}],
         "security": [{"bearerAuth": []}],

@@ -21,6 +21,9 @@ from studyapp.decks.validation import validate_deck
 DECK_FILE_SUFFIXES = (".json", ".md", ".markdown", ".txt", ".tsv", ".apkg")
 ANKI_PACKAGE_SUFFIX = ".apkg"
 ANKI_TEXT_SUFFIX = ".tsv"
+# The largest deck file studyapp reads: far above any real knowledge map (a
+# 10,000-concept deck is about 4 MB of JSON), low enough to bound a request.
+MAX_DECK_BYTES = 5 * 1024 * 1024
 # The first bytes of a zip archive: a file starting with them is read as an Anki package.
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -30,6 +33,16 @@ def read_deck_bytes(data: bytes, source_name: str) -> DeckDraft:
 
     A draft read from Anki may carry ``notices`` about notes it left out.
     """
+    if len(data) > MAX_DECK_BYTES:
+        raise DeckValidationError(
+            [
+                DeckProblem(
+                    SourceLocation(source_name),
+                    f"the file is {len(data) / 1_048_576:.1f} MB; "
+                    f"the limit is {MAX_DECK_BYTES // 1_048_576} MB",
+                )
+            ]
+        )
     if Path(source_name).suffix.lower() == ANKI_PACKAGE_SUFFIX or data.startswith(ZIP_MAGIC):
         if not data:
             raise DeckValidationError(

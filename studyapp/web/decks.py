@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import PurePosixPath, PureWindowsPath
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -35,12 +34,10 @@ from flask import (
 from flask_login import current_user, login_required
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
-from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
-from studyapp import MAX_UPLOAD_BYTES
 from studyapp.db import transaction
 from studyapp.decks.catalogue import (
     MAX_SEARCH_LENGTH,
@@ -50,23 +47,19 @@ from studyapp.decks.catalogue import (
     studied_decks,
     visible_deck,
 )
-from studyapp.decks.document import DeckValidationError
-from studyapp.decks.importer import import_deck
 from studyapp.decks.library import LibraryDeck, NotOwner, library, set_public
-from studyapp.decks.reading import read_deck_bytes
+from studyapp.decks.reading import MAX_DECK_BYTES
 from studyapp.enrolment import enrol, is_enrolled, unenrol
 from studyapp.mastery import MasteryLevel
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.queue import QueueKind
 from studyapp.scheduling.review import todays_queue
-from studyapp.web.forms import LibraryActionForm, UploadForm, VisibilityForm
+from studyapp.web.forms import ImportForm, LibraryActionForm, VisibilityForm
 from studyapp.web.runtime import db_session, now, study_context
 
 blueprint = Blueprint("decks", __name__)
 
-MAX_PROBLEMS_SHOWN = 50
 # Where the upload-with-preview page lives (its own blueprint); linked from the library.
-IMPORT_PATH = "/decks/import"
 
 
 # --- home: the decks the user studies ------------------------------------------------
@@ -105,24 +98,18 @@ def _search_text() -> str:
     return request.args.get("q", "").strip()[:MAX_SEARCH_LENGTH]
 
 
-def _library_page(form: UploadForm, problems: list[str] | None = None, status: int = 200):
+def _library_page(status: int = 200):
     session = db_session()
     search = _search_text()
     decks = library(session, current_user.id, search=search)
-    hidden_problems = 0
-    if problems and len(problems) > MAX_PROBLEMS_SHOWN:
-        hidden_problems = len(problems) - MAX_PROBLEMS_SHOWN
-        problems = problems[:MAX_PROBLEMS_SHOWN]
     html = render_template(
         "decks.html",
         decks=decks,
         bars={deck.summary.id: progress_segments(deck) for deck in decks},
         search=search,
         studied_count=sum(1 for deck in decks if deck.summary.enrolled),
-        import_href=request.script_root + IMPORT_PATH,
-        form=form,
-        problems=problems or [],
-        hidden_problems=hidden_problems,
+        import_href=url_for("deck_import.import_form"),
+        form=ImportForm(),
     )
     return html, status
 
@@ -153,7 +140,7 @@ def progress_segments(deck: LibraryDeck) -> list[ProgressSegment]:
 @blueprint.route("/decks")
 @login_required
 def deck_list():
-    return _library_page(UploadForm())
+    return _library_page()
 
 
 def _back_to_library(form: LibraryActionForm | VisibilityForm) -> Response:
@@ -254,42 +241,6 @@ def visibility(deck_id: int) -> Response:
     return _back_to_library(form)
 
 
-@blueprint.route("/decks/upload", methods=["POST"])
-@login_required
-def upload():
-    form = UploadForm()
-    if not form.validate_on_submit():
-        return _library_page(form, status=400)
-    upload = form.deck_file.data
-    name = _base_name(upload.filename or "") or "upload.txt"
-    data = upload.read()
-    try:
-        draft = read_deck_bytes(data, name)
-    except DeckValidationError as error:
-        problems = [f"{problem.location}: {problem.message}" for problem in error.problems]
-        return _library_page(form, problems=problems, status=400)
-    session = db_session()
-    try:
-        with transaction(session):
-            report = import_deck(session, draft, owner_id=current_user.id, now=now())
-            if report.created_deck:
-                # A new upload is something its owner means to study.
-                enrol(session, current_user.id, report.deck.id, now())
-    except IntegrityError:
-        flash("That deck was being saved by another upload at the same moment; try again.", "error")
-        return redirect(url_for("decks.deck_list"), 303)
-    message = report.summary()
-    if report.created_deck:
-        message += " It is in your studies."
-    flash(message, "success")
-    return redirect(url_for("decks.deck_list"), 303)
-
-
-def _base_name(filename: str) -> str:
-    """The file's own name, whichever separator the browser's OS used."""
-    return PureWindowsPath(PurePosixPath(filename).name).name.strip()
-
-
 @blueprint.route("/decks/<int:deck_id>")
 @login_required
 def deck_page(deck_id: int) -> str:
@@ -329,7 +280,8 @@ ERROR_TEXTS = {
     405: ("Not allowed", "That page cannot be used that way."),
     413: (
         "File too large",
-        f"That upload is too large; the limit is {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
+        f"That upload is too large; the limit for a deck file is "
+        f"{MAX_DECK_BYTES // (1024 * 1024)} MB.",
     ),
     500: ("Something went wrong", "An error on our side stopped this page. Please try again."),
 }

@@ -7,14 +7,16 @@ zones) calls the domain's own checks, so a message shown here is the domain's.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     FloatField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import (
     AnyOf,
@@ -87,15 +89,6 @@ class RegisterForm(FlaskForm):
 
 class PostForm(FlaskForm):
     """A form with nothing but its CSRF token (log out)."""
-
-
-class UploadForm(FlaskForm):
-    deck_file = FileField(
-        "Deck file",
-        validators=[FileRequired("Choose a deck file to upload.")],
-        description="JSON, Markdown or text; up to 5 MB.",
-        render_kw={"accept": ".json,.md,.markdown,.txt"},
-    )
 
 
 class LibraryActionForm(FlaskForm):
@@ -226,3 +219,42 @@ class SettingsForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.time_zone.choices = [(zone, zone.replace("_", " ")) for zone in time_zone_choices()]
 
+
+
+class ImportForm(FlaskForm):
+    """Upload or paste a deck for a preview; after a preview, the same file plus one move.
+
+    Either field may be empty, but not both (the view says so): a learner who
+    pastes text leaves the file field alone and the other way round.
+    """
+
+    deck_file = FileField(
+        "Deck file",
+        description=(
+            "JSON, Markdown outline, the map explorer's page text (.txt), Anki package "
+            "(.apkg) or Anki's text export (.txt or .tsv)."
+        ),
+        render_kw={"accept": ".json,.md,.markdown,.txt,.tsv,.apkg"},
+    )
+    text = TextAreaField(
+        "…or paste the deck's text",
+        description="A Markdown outline, JSON, or the text copied from a map explorer's page.",
+        render_kw={"rows": 8, "spellcheck": "false"},
+    )
+    public = BooleanField("Public deck: every learner can find it in the library")
+    # Carried by the preview page (studyapp.web.deck_import).
+    source = HiddenField()
+    source_name = HiddenField()
+    moves = HiddenField()
+    move_concept = SelectField("Move this concept", choices=[], validate_choice=False)
+    move_parent = SelectField("under", choices=[], validate_choice=False)
+
+
+class ImportConfirmForm(FlaskForm):
+    """The confirmation of a previewed import: the file as previewed, and its moves."""
+
+    source = HiddenField(validators=[DataRequired()])
+    source_name = HiddenField(validators=[DataRequired()])
+    moves = HiddenField()
+    version = HiddenField(validators=[DataRequired()])
+    public = HiddenField()  # "1" for a public deck
