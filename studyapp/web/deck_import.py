@@ -57,6 +57,7 @@ from studyapp.decks.importer import (
 )
 from studyapp.decks.reading import read_deck_bytes
 from studyapp.enrolment import enrol
+from studyapp.text_diff import word_diff
 from studyapp.web.forms import ImportConfirmForm, ImportForm
 from studyapp.web.roles import require_admin
 from studyapp.web.runtime import db_session, now
@@ -312,6 +313,7 @@ def _preview_page(result: Preview, problems: list[DeckProblem], status: int) -> 
         statuses=_statuses(result.plan),
         concept_count=result.final.concept_count(),
         format_names=FORMAT_NAMES,
+        word_diff=word_diff,
         limit=MAX_CHANGES_LISTED,
     )
     return html, status
