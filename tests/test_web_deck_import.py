@@ -316,3 +316,18 @@ def test_importing_a_json_deck_keeps_keys_for_the_next_version(client, ada, sess
     )
     confirm(client, text_of(post_file(client, document, name="algebra.json")))
     assert session.scalars(select(Concept.key)).all() == ["g"]
+
+
+def test_a_deck_downloads_from_its_page_in_every_format(client, ada, session, import_text):
+    deck = import_text(MARKDOWN_DECK, "algebra.md").deck
+    page = text_of(client.get(f"/decks/{deck.id}"))
+    assert "Download this deck" in page
+    for export_format, name in (("json", "algebra.json"), ("markdown", "algebra.md")):
+        response = client.get(f"/decks/{deck.id}/download?format={export_format}")
+        assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+        assert "Subgroups" in text_of(response)
+    package = client.get(f"/decks/{deck.id}/download?format=apkg&progress=1")
+    assert package.headers["Cache-Control"] == "no-store"
+    assert package.get_data()[:2] == b"PK"
+    assert client.get(f"/decks/{deck.id}/download?format=pdf").status_code == 400
+    assert client.get(f"/decks/{deck.id + 99}/download").status_code == 404

@@ -47,6 +47,7 @@ from studyapp.decks.catalogue import (
     studied_decks,
     visible_deck,
 )
+from studyapp.decks.deck_export import ExportFormat, export_deck, stored_draft, user_scheduling
 from studyapp.decks.library import LibraryDeck, NotOwner, library, set_public
 from studyapp.decks.reading import MAX_DECK_BYTES
 from studyapp.enrolment import enrol, is_enrolled, unenrol
@@ -265,6 +266,33 @@ def deck_page(deck_id: int) -> str:
         concept_count=_count(roots),
         studied=is_enrolled(session, current_user.id, deck_id),
     )
+
+
+@blueprint.route("/decks/<int:deck_id>/download")
+@login_required
+def download(deck_id: int) -> Response:
+    """The deck as a file: ``?format=json|markdown|apkg``, and ``progress=1`` to put the
+    learner's FSRS memory of each card into an Anki package (docs/anki.md)."""
+    try:
+        export_format = ExportFormat(request.args.get("format", ExportFormat.JSON.value))
+    except ValueError:
+        abort(400, "Choose JSON, Markdown or an Anki package.")
+    session = db_session()
+    try:
+        deck = visible_deck(session, current_user.id, deck_id)
+    except NotFound:
+        abort(404)
+    scheduling = None
+    if export_format is ExportFormat.APKG and request.args.get("progress") == "1":
+        scheduling = user_scheduling(session, current_user.id, deck)
+    exported = export_deck(
+        stored_draft(session, deck), export_format, scheduling=scheduling, now=now()
+    )
+    response = Response(exported.content, mimetype=exported.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    if scheduling is not None:
+        response.headers["Cache-Control"] = "no-store"  # personal data
+    return response
 
 
 def _count(nodes: list[ConceptNode]) -> int:
