@@ -74,7 +74,7 @@ def test_file_names_come_from_the_deck_key(session, import_text):
 
 def test_an_anki_export_can_carry_my_memory_of_the_cards(session, make_user, import_text, clock):
     ada, bob = make_user("ada"), make_user("bob")
-    deck = import_text(deck_json()).deck
+    deck = import_text(deck_json(), studied_by=ada).deck
     groups_recall = session.scalar(
         select(Card.id)
         .join(Concept, Concept.id == Card.concept_id)
