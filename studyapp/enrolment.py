@@ -33,7 +33,8 @@ _INSERT_CHUNK = 300
 def enrol(session: Session, user_id: int, deck_id: int, now: datetime) -> bool:
     """Add the deck to the user's studies; True if it was added now, False if it already was.
 
-    :class:`NotFound` when the user may not see the deck (or it does not exist).
+    :class:`~studyapp.decks.catalogue.NotFound` when the user may not see the deck (or it
+    does not exist).
     """
     visible_deck(session, user_id, deck_id)
     return _insert_if_missing(session, [(user_id, deck_id)], now) == 1
@@ -43,7 +44,7 @@ def unenrol(session: Session, user_id: int, deck_id: int) -> bool:
     """Remove the deck from the user's studies, keeping their history of it.
 
     True if it was removed now, False if the user did not study it.
-    :class:`NotFound` when the user may not see the deck.
+    :class:`~studyapp.decks.catalogue.NotFound` when the user may not see the deck.
     """
     visible_deck(session, user_id, deck_id)
     removed = session.execute(
