@@ -187,10 +187,12 @@ _EQUALITY_RULES = (
 
 
 class _NormalisedTexts:
-    """A concept's normalised (title path, title, summary), worked out once per concept."""
+    """A concept's normalised (title path, title, summary) and its summary's word pairs,
+    each worked out once per concept."""
 
     def __init__(self) -> None:
         self._by_object: dict[int, _Texts] = {}
+        self._pairs_by_object: dict[int, frozenset[tuple[str, ...]]] = {}
 
     def __call__(self, concept: _Concept) -> _Texts:
         # Keyed by id(): every concept outlives the matching that asks.
@@ -202,6 +204,12 @@ class _NormalisedTexts:
                 normalise_text(concept.summary),
             )
             self._by_object[id(concept)] = found
+        return found
+
+    def word_pairs(self, concept: _Concept) -> frozenset[tuple[str, ...]]:
+        found = self._pairs_by_object.get(id(concept))
+        if found is None:
+            found = self._pairs_by_object[id(concept)] = _word_pairs(self(concept)[_SUMMARY])
         return found
 
 
@@ -246,7 +254,7 @@ def _near_identical_summaries(
     if not drafts or not pool:
         return []
     pool_texts = [texts(concept)[_SUMMARY] for concept in pool]
-    pool_pairs = [_word_pairs(text) for text in pool_texts]
+    pool_pairs = [texts.word_pairs(concept) for concept in pool]
     postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for index, pairs in enumerate(pool_pairs):
         if len(pool_texts[index]) >= SHORTEST_NEAR_IDENTICAL_SUMMARY:
@@ -258,7 +266,7 @@ def _near_identical_summaries(
     drafts_of_stored: dict[int, int] = defaultdict(int)
     for draft_index, draft in enumerate(drafts):
         text = texts(draft)[_SUMMARY]
-        pairs = _word_pairs(text)
+        pairs = texts.word_pairs(draft)
         if len(text) < SHORTEST_NEAR_IDENTICAL_SUMMARY or not pairs:
             continue
         needed = max(1, math.ceil(len(pairs) * SHARED_WORD_PAIRS_FRACTION))
