@@ -1,13 +1,14 @@
 """Inserting and updating many rows of one table in few statements, on SQLite and PostgreSQL.
 
 SQLite takes the rows as an executemany (SQLAlchemy joins inserts into
-multi-row statements). PostgreSQL takes them as one array per column, which
-the statement turns back into rows with ``unnest()``: a thousand rows are one
-statement with one parameter per column. Handing psycopg the same rows as
-placeholders costs far more: it parses a statement of thousands of
-placeholders for every batch, and sends updates one by one (measured for
-10,000 concepts and their 30,000 cards: 6.7 s against 0.6 s with arrays; see
-benchmarks/README.md, "Deck import").
+multi-row statements; updates run one by one in the driver, which is fast
+in-process). PostgreSQL takes a thousand rows as one JSON parameter that the
+statement turns back into typed rows with ``json_to_recordset()``. The
+alternatives measured slower for 10,000 concepts and their 30,000 cards
+(benchmarks/README.md, "Deck import"): rows as placeholders, because psycopg
+parses a statement of thousands of placeholders for every batch and sends
+updates one by one; one array per column with ``unnest()``, because psycopg
+escapes array elements one at a time in Python.
 
 Every row of one call has the same columns, named as the table's columns.
 """
@@ -17,8 +18,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Row, Table, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Row,
+    Table,
+    bindparam,
+    column,
+    func,
+    insert,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSON
 from sqlalchemy.orm import Session
 
 Values = Mapping[str, Any]
@@ -39,9 +51,9 @@ def insert_rows(
     parameters: list[Values] | None = list(rows)
     if _is_postgresql(session):
         names = list(rows[0])
-        arrays = _unnest(table, names, rows)
+        records = _recordset(table, names, rows)
         statement = statement.from_select(
-            names, select(*(arrays.c[name] for name in names)), include_defaults=False
+            names, select(*(records.c[name] for name in names)), include_defaults=False
         )
         parameters = None
     if returning:
@@ -66,9 +78,9 @@ def update_rows(
     extra = dict(also_set or {})
     if _is_postgresql(session):
         names = list(rows[0])
-        arrays = _unnest(table, names, rows)
-        values = {name: arrays.c[name] for name in names if name != "id"}
-        session.execute(update(table).where(table.c.id == arrays.c.id).values(**values, **extra))
+        records = _recordset(table, names, rows)
+        values = {name: records.c[name] for name in names if name != "id"}
+        session.execute(update(table).where(table.c.id == records.c.id).values(**values, **extra))
         return
     session.execute(
         update(table).where(table.c.id == bindparam("row_id")).values(**extra),
@@ -83,10 +95,11 @@ def _is_postgresql(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _unnest(table: Table, names: Sequence[str], rows: Sequence[Values]) -> Any:
-    """``unnest(array of column 1, array of column 2, ...) AS anon(name 1, name 2, ...)``."""
-    arrays = [
-        bindparam(f"column_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
-        for name in names
-    ]
-    return func.unnest(*arrays).table_valued(*names).render_derived()
+def _recordset(table: Table, names: Sequence[str], rows: Sequence[Values]) -> Any:
+    """``json_to_recordset(:rows) AS anon(name type, ...)``: the rows as one JSON parameter."""
+    columns = [column(name, table.c[name].type) for name in names]
+    return (
+        func.json_to_recordset(bindparam("rows", list(rows), type_=JSON))
+        .table_valued(*columns)
+        .render_derived(with_types=True)
+    )

@@ -37,7 +37,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
@@ -137,6 +137,7 @@ def match_concepts(
     drafts = list(drafts)
     matches: dict[str, ConceptMatch] = {}
     taken: set[int] = set()
+    texts = _NormalisedTexts()
 
     def accept(pairs: Iterable[tuple[DraftConcept, StoredConcept]], rule: MatchRule) -> None:
         for draft, concept in pairs:
@@ -165,50 +166,68 @@ def match_concepts(
                 ),
                 MatchRule.KEY,
             )
-        for rule, value in _EQUALITY_RULES:
+        for rule, field_index in _EQUALITY_RULES:
             waiting = [d for d in waiting if d.key not in matches]
             pool = [c for c in stored if c.retired == retired and c.id not in taken]
-            accept(_unambiguous_pairs(waiting, pool, value), rule)
+            accept(_unambiguous_pairs(waiting, pool, texts, field_index), rule)
         waiting = [d for d in waiting if d.key not in matches]
         pool = [c for c in stored if c.retired == retired and c.id not in taken]
-        accept(_near_identical_summaries(waiting, pool), MatchRule.SUMMARY)
+        accept(_near_identical_summaries(waiting, pool, texts), MatchRule.SUMMARY)
     return matches
 
 
-def _title_path(concept: StoredConcept | DraftConcept) -> tuple[str, ...]:
-    return tuple(normalise_text(title) for title in concept.title_path)
-
-
-def _title(concept: StoredConcept | DraftConcept) -> str:
-    return normalise_text(concept.title)
-
-
-def _summary(concept: StoredConcept | DraftConcept) -> str:
-    return normalise_text(concept.summary)
-
-
-_Value = Callable[[StoredConcept | DraftConcept], Hashable]
-_EQUALITY_RULES: tuple[tuple[MatchRule, _Value], ...] = (
-    (MatchRule.TITLE_PATH, _title_path),
-    (MatchRule.TITLE, _title),
-    (MatchRule.SUMMARY, _summary),
+_Concept = StoredConcept | DraftConcept
+_Texts = tuple[tuple[str, ...], str, str]
+_TITLE_PATH, _TITLE, _SUMMARY = range(3)
+_EQUALITY_RULES = (
+    (MatchRule.TITLE_PATH, _TITLE_PATH),
+    (MatchRule.TITLE, _TITLE),
+    (MatchRule.SUMMARY, _SUMMARY),
 )
+
+
+class _NormalisedTexts:
+    """A concept's normalised (title path, title, summary) and its summary's word pairs,
+    each worked out once per concept."""
+
+    def __init__(self) -> None:
+        self._by_object: dict[int, _Texts] = {}
+        self._pairs_by_object: dict[int, frozenset[tuple[str, ...]]] = {}
+
+    def __call__(self, concept: _Concept) -> _Texts:
+        # Keyed by id(): every concept outlives the matching that asks.
+        found = self._by_object.get(id(concept))
+        if found is None:
+            found = (
+                tuple(normalise_text(title) for title in concept.title_path),
+                normalise_text(concept.title),
+                normalise_text(concept.summary),
+            )
+            self._by_object[id(concept)] = found
+        return found
+
+    def word_pairs(self, concept: _Concept) -> frozenset[tuple[str, ...]]:
+        found = self._pairs_by_object.get(id(concept))
+        if found is None:
+            found = self._pairs_by_object[id(concept)] = _word_pairs(self(concept)[_SUMMARY])
+        return found
 
 
 def _unambiguous_pairs(
     drafts: Sequence[DraftConcept],
     pool: Sequence[StoredConcept],
-    value: _Value,
+    texts: _NormalisedTexts,
+    field_index: int,
 ) -> list[tuple[DraftConcept, StoredConcept]]:
-    """Pairs whose value no other concept in ``drafts`` or ``pool`` shares."""
+    """Pairs whose normalised field no other concept in ``drafts`` or ``pool`` shares."""
     if not drafts or not pool:
         return []
     drafts_by_value: dict[Hashable, list[DraftConcept]] = defaultdict(list)
     for draft in drafts:
-        drafts_by_value[value(draft)].append(draft)
+        drafts_by_value[texts(draft)[field_index]].append(draft)
     stored_by_value: dict[Hashable, list[StoredConcept]] = defaultdict(list)
     for concept in pool:
-        stored_by_value[value(concept)].append(concept)
+        stored_by_value[texts(concept)[field_index]].append(concept)
     return [
         (same_drafts[0], candidates[0])
         for shared, same_drafts in drafts_by_value.items()
@@ -217,7 +236,7 @@ def _unambiguous_pairs(
 
 
 def _near_identical_summaries(
-    drafts: Sequence[DraftConcept], pool: Sequence[StoredConcept]
+    drafts: Sequence[DraftConcept], pool: Sequence[StoredConcept], texts: _NormalisedTexts
 ) -> list[tuple[DraftConcept, StoredConcept]]:
     """Unambiguous pairs of near-identical summaries.
 
@@ -225,34 +244,38 @@ def _near_identical_summaries(
     count as partners here too, so they stay ambiguous.
 
     Candidates come from an index of the stored summaries' word pairs: a
-    stored summary with ``needed`` of the new summary's ``n`` pairs contains
-    one of its ``n - needed + 1`` rarest pairs (prefix filtering), so only
-    the index entries of rare pairs are read; unrelated texts share few pairs.
-    Candidates are then checked by length (difflib's ratio is at most
-    ``2 * shorter / (both lengths)``), by shared pairs, and by the ratio.
+    stored summary with ``needed`` of the new summary's pairs has one of the
+    ``k - needed + 1`` rarest of its ``k`` pairs that occur in the index at
+    all (prefix filtering), so only the index entries of rare pairs are read;
+    unrelated texts share few pairs. Candidates are then checked by length
+    (difflib's ratio is at most ``2 * shorter / (both lengths)``), by shared
+    pairs, and by the ratio.
     """
     if not drafts or not pool:
         return []
-    pool_texts = [_summary(concept) for concept in pool]
-    pool_pairs = [_word_pairs(text) for text in pool_texts]
-    postings: dict[str, list[int]] = defaultdict(list)
+    pool_texts = [texts(concept)[_SUMMARY] for concept in pool]
+    pool_pairs = [texts.word_pairs(concept) for concept in pool]
+    postings: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for index, pairs in enumerate(pool_pairs):
         if len(pool_texts[index]) >= SHORTEST_NEAR_IDENTICAL_SUMMARY:
             for pair in pairs:
                 postings[pair].append(index)
+    frequency = {pair: len(indices) for pair, indices in postings.items()}
 
     partners_of_draft: dict[int, list[int]] = {}
     drafts_of_stored: dict[int, int] = defaultdict(int)
     for draft_index, draft in enumerate(drafts):
-        text = _summary(draft)
-        pairs = _word_pairs(text)
+        text = texts(draft)[_SUMMARY]
+        pairs = texts.word_pairs(draft)
         if len(text) < SHORTEST_NEAR_IDENTICAL_SUMMARY or not pairs:
             continue
         needed = max(1, math.ceil(len(pairs) * SHARED_WORD_PAIRS_FRACTION))
-        rarest_first = sorted(pairs, key=lambda pair: len(postings.get(pair, ())))
+        indexed = sorted(pairs & frequency.keys(), key=frequency.__getitem__)
+        if len(indexed) < needed:
+            continue
         candidates: set[int] = set()
-        for pair in rarest_first[: len(pairs) - needed + 1]:
-            candidates.update(postings.get(pair, ()))
+        for pair in indexed[: len(indexed) - needed + 1]:
+            candidates.update(postings[pair])
         partners = [
             index
             for index in candidates
@@ -271,12 +294,12 @@ def _near_identical_summaries(
     ]
 
 
-def _word_pairs(text: str) -> frozenset[str]:
+def _word_pairs(text: str) -> frozenset[tuple[str, ...]]:
     """The distinct pairs of consecutive words of ``text`` (its one word, if it has one)."""
     words = _WORD.findall(text)
     if len(words) < 2:
-        return frozenset(words)
-    return frozenset(f"{first} {second}" for first, second in pairwise(words))
+        return frozenset((word,) for word in words)
+    return frozenset(pairwise(words))
 
 
 def _lengths_allow(first: str, second: str) -> bool:

@@ -61,6 +61,8 @@ class DeckVersion:
 
 @dataclass(frozen=True, slots=True)
 class ConceptTexts:
+    """A concept's title, short summary and detailed explanation (may be empty)."""
+
     title: str
     summary: str
     detail: str
