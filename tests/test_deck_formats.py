@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from studyapp.decks.document import DeckDraft, DeckValidationError
 from studyapp.decks.json_format import deck_to_json_document
 from studyapp.decks.markdown_format import deck_to_markdown
-from studyapp.decks.reading import deck_files, read_deck_bytes, read_deck_path
+from studyapp.decks.reading import MAX_DECK_BYTES, deck_files, read_deck_bytes, read_deck_path
 from studyapp.decks.validation import MAX_CONCEPTS, MAX_DEPTH
 from tests.factories import concept, deck_json
 
@@ -306,3 +306,12 @@ def test_any_tree_survives_json_and_markdown(concepts):
         return
     again = read_deck_bytes(deck_to_markdown(original).encode(), "gen.md")
     assert deck_to_json_document(again) == deck_to_json_document(original)
+
+
+def test_the_upload_limit_applies_only_where_asked(tmp_path):
+    big = "# Big\n\n## Only\n\nOne concept.\n\n" + "Long explanation. " * 300_000  # 5.4 MB
+    with pytest.raises(DeckValidationError, match="the limit is 5 MB"):
+        read_deck_bytes(big.encode(), "big.md", max_bytes=MAX_DECK_BYTES)
+    path = tmp_path / "big.md"
+    path.write_text(big, encoding="utf-8")
+    assert read_deck_path(path).title == "Big"  # the CLI imports files of any size

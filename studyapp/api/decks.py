@@ -18,7 +18,7 @@ from studyapp.db import transaction
 from studyapp.decks.catalogue import MAX_SEARCH_LENGTH, deck_summary, deck_tree, visible_decks
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.importer import ImportReport, import_deck
-from studyapp.decks.reading import read_deck_bytes
+from studyapp.decks.reading import MAX_DECK_BYTES, read_deck_bytes
 from studyapp.enrolment import enrol, unenrol
 from studyapp.gc_pause import gc_paused
 from studyapp.web.map import AsOfError, map_moment
@@ -122,7 +122,7 @@ def read_upload() -> DeckDraft:
             "missing_file",
             f"Send the deck file as the multipart/form-data field '{UPLOAD_FIELD}'.",
         )
-    return read_deck_bytes(data, _source_name(upload.filename))
+    return read_deck_bytes(data, _source_name(upload.filename), max_bytes=MAX_DECK_BYTES)
 
 
 def _import(session: Session, draft: DeckDraft, owner_id: int) -> ImportReport:

@@ -21,25 +21,26 @@ from studyapp.decks.validation import validate_deck
 DECK_FILE_SUFFIXES = (".json", ".md", ".markdown", ".txt", ".tsv", ".apkg")
 ANKI_PACKAGE_SUFFIX = ".apkg"
 ANKI_TEXT_SUFFIX = ".tsv"
-# The largest deck file studyapp reads: far above any real knowledge map (a
-# 10,000-concept deck is about 4 MB of JSON), low enough to bound a request.
+# The largest deck file an upload may be (web and API; files the CLI imports have no
+# limit). 5 MB holds a 10,000-concept map with explanations of about 350 characters.
 MAX_DECK_BYTES = 5 * 1024 * 1024
 # The first bytes of a zip archive: a file starting with them is read as an Anki package.
 ZIP_MAGIC = b"PK\x03\x04"
 
 
-def read_deck_bytes(data: bytes, source_name: str) -> DeckDraft:
+def read_deck_bytes(data: bytes, source_name: str, *, max_bytes: int | None = None) -> DeckDraft:
     """Parse and validate one deck file; raises :class:`DeckValidationError`.
 
+    ``max_bytes`` refuses a larger file (uploads pass :data:`MAX_DECK_BYTES`).
     A draft read from Anki may carry ``notices`` about notes it left out.
     """
-    if len(data) > MAX_DECK_BYTES:
+    if max_bytes is not None and len(data) > max_bytes:
         raise DeckValidationError(
             [
                 DeckProblem(
                     SourceLocation(source_name),
                     f"the file is {len(data) / 1_048_576:.1f} MB; "
-                    f"the limit is {MAX_DECK_BYTES // 1_048_576} MB",
+                    f"the limit is {max_bytes // 1_048_576} MB",
                 )
             ]
         )

@@ -55,7 +55,7 @@ from studyapp.decks.importer import (
     ProgressCallback,
     import_deck,
 )
-from studyapp.decks.reading import read_deck_bytes
+from studyapp.decks.reading import MAX_DECK_BYTES, read_deck_bytes
 from studyapp.enrolment import enrol
 from studyapp.text_diff import word_diff
 from studyapp.web.forms import ImportConfirmForm, ImportForm
@@ -156,7 +156,8 @@ def confirm() -> Response | tuple[str, int]:
         source = DeckSource.decoded(form.source_name.data, form.source.data)
         draft = finish_moves(
             apply_moves(
-                read_deck_bytes(source.content, source.name), moves_from_text(form.moves.data)
+                read_deck_bytes(source.content, source.name, max_bytes=MAX_DECK_BYTES),
+                moves_from_text(form.moves.data),
             )
         )
     except (DeckValidationError, ValueError):
@@ -175,7 +176,7 @@ def confirm() -> Response | tuple[str, int]:
 
 def build_preview(source: DeckSource, moves: list[ParentMove], *, public: bool) -> Preview:
     """Parse, apply the moves and plan the import for the current user; writes nothing."""
-    parsed = read_deck_bytes(source.content, source.name)
+    parsed = read_deck_bytes(source.content, source.name, max_bytes=MAX_DECK_BYTES)
     moved = apply_moves(parsed, moves)
     final = finish_moves(moved)
     owner_id = None if public else current_user.id
