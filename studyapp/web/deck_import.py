@@ -126,21 +126,23 @@ def preview() -> tuple[str, int] | str:
         return _form_page(form, [], 400)
     _check_may_publish(form.public.data)
     public = bool(form.public.data)
+    problems: list[DeckProblem] = []
     try:
         source = _source_from(form)
         moves = moves_from_text(form.moves.data)
-        result = build_preview(source, moves, public=public)
+        result = None
+        if form.move_concept.data:
+            move = ParentMove(form.move_concept.data, form.move_parent.data or None)
+            try:
+                result = build_preview(source, [*moves, move], public=public)
+            except DeckValidationError as error:  # the preview before this move stays
+                problems = error.problems
+        if result is None:
+            result = build_preview(source, moves, public=public)
     except DeckValidationError as error:
         return _form_page(form, error.problems, 400)
     except ValueError as error:
         return _form_page(form, [_problem(str(error))], 400)
-    problems: list[DeckProblem] = []
-    if form.move_concept.data:
-        move = ParentMove(form.move_concept.data, form.move_parent.data or None)
-        try:
-            result = build_preview(source, [*moves, move], public=public)
-        except DeckValidationError as error:  # the preview before this move stays
-            problems = error.problems
     return _preview_page(result, problems, 400 if problems else 200)
 
 
