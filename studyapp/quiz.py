@@ -322,7 +322,7 @@ def _plan_questions(branch: list[ConceptNode], mode: QuizMode) -> list[tuple[int
         for card in node.cards:
             if mode == QuizMode.CHOICE and card.kind != CardKind.RECOGNISE.value:
                 continue
-            is_new = card.state == "new"
+            is_new = card.state is None
             weakness = 0.0 if card.retrievability is None else card.retrievability
             key = (is_new, weakness, map_index, kind_rank.get(card.kind, len(kind_rank)))
             candidates.append((key, (card.id, node.id, card.kind)))

@@ -7,6 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Card as FsrsCard
 from fsrs import Scheduler, State
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studyapp.mastery import (
     MASTERED_STABILITY_DAYS,
@@ -137,3 +139,72 @@ def test_subtree_counts_levels_of_the_concept_and_all_descendants():
     assert root.mean_retrievability == pytest.approx(sum(with_chances) / len(with_chances))
     assert subtrees[2].concept_count == 2 and subtrees[2].share(MasteryLevel.NOT_STARTED) == 0.5
     assert subtrees[4].mean_retrievability is None
+
+
+# A card as mastery reads it, drawn from every kind of state, stability and due date.
+remembered_cards = st.one_of(
+    st.just(NEW),
+    st.builds(
+        CardMemory,
+        st.sampled_from([s.value for s in State]),
+        st.one_of(st.none(), st.floats(0.01, 400)),
+        st.just(NOW - timedelta(days=3)),
+        st.sampled_from([NOW - timedelta(hours=1), NOW + timedelta(days=2)]),
+    ),
+)
+
+
+@given(st.lists(remembered_cards, max_size=4))
+def test_a_concepts_level_is_the_level_of_its_cards(cards: list[CardMemory]) -> None:
+    result = master(cards)
+    assert result.level is mastery_level(cards)
+    reviewed = [card for card in cards if card.state is not None]
+    assert result.due_cards == sum(card.due < NOW for card in reviewed)
+
+
+@st.composite
+def forests(draw) -> list[tuple[int, int | None]]:
+    """(id, parent id) pairs in map order: each concept follows its parent's sub-tree."""
+    size = draw(st.integers(1, 30))
+    order: list[tuple[int, int | None]] = []
+    for concept_id in range(1, size + 1):
+        parent = draw(st.sampled_from([None, *(cid for cid, _ in order)])) if order else None
+        # Insert after the parent's last descendant so every sub-tree stays one run.
+        at = len(order)
+        if parent is not None:
+            at = [cid for cid, _ in order].index(parent) + 1
+            inside = {parent}
+            while at < len(order) and order[at][1] in inside:
+                inside.add(order[at][0])
+                at += 1
+        order.insert(at, (concept_id, parent))
+    return order
+
+
+@given(forests(), st.data())
+def test_subtrees_add_up_what_a_walk_down_each_branch_counts(forest, data) -> None:
+    masteries = {
+        concept_id: master(data.draw(st.lists(remembered_cards, min_size=1, max_size=3)))
+        for concept_id, _ in forest
+    }
+    children: dict[int | None, list[int]] = {}
+    for concept_id, parent in forest:
+        children.setdefault(parent, []).append(concept_id)
+
+    def branch(concept_id: int) -> list[int]:
+        found = [concept_id]
+        for child in children.get(concept_id, []):
+            found += branch(child)
+        return found
+
+    subtrees = subtree_masteries(forest, masteries)
+    for concept_id, _ in forest:
+        members = [masteries[member] for member in branch(concept_id)]
+        subtree = subtrees[concept_id]
+        assert subtree.levels == {
+            level: sum(m.level is level for m in members) for level in MasteryLevel
+        }
+        chances = [m.retrievability for m in members if m.retrievability is not None]
+        assert subtree.retrievability_count == len(chances)
+        assert subtree.retrievability_sum == pytest.approx(sum(chances))
+        assert subtree.not_started is all(m.level is MasteryLevel.NOT_STARTED for m in members)

@@ -266,7 +266,7 @@ def test_the_panel_fragment_has_the_concept_its_cards_reviews_and_actions(
         session, ada.id, deck_id, now=clock.now(), scheduler_settings=settings
     )[0]
     rows = re.findall(r'<tr class="card-row card-row--([a-z]+)">(.*?)</tr>', fragment, re.S)
-    assert [state for state, _ in rows] == [card.state for card in groups.cards]
+    assert [state for state, _ in rows] == [card.state_name for card in groups.cards]
     for (_state, row), card in zip(rows, groups.cards, strict=True):
         assert f"<th scope=\"row\">{card.kind.capitalize()}</th>" in row
         assert f"{card.stability_days:.1f} d" in row

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
+from studyapp.api.untouched_branches import untouched_branches
 from studyapp.card_faces import CardFaces
 from studyapp.clock import as_utc
-from studyapp.decks.catalogue import STATE_NAMES, CardView, ConceptNode, DeckSummary
+from studyapp.decks.catalogue import CardView, ConceptNode, DeckSummary
+from studyapp.decks.outline import STATE_NAMES
+from studyapp.mastery import MASTERY_LEVELS
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, MemoryState
 from studyapp.scheduling.queue import QueueEntry
@@ -42,38 +48,56 @@ def deck(summary: DeckSummary) -> dict[str, Any]:
     }
 
 
-# The JSON names of CardView's fields, in order ("stability" is in days).
-_CARD_FIELDS = (
-    "id",
-    "kind",
-    "state",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "retrievability",
-    "reps",
-    "lapses",
-)
-
-
 def card(view: CardView) -> dict[str, Any]:
     """A card with the user's memory of it; ``due`` and ``last_review`` stay datetimes,
     which the app's JSON encoder writes exactly as :func:`timestamp` does."""
-    return dict(zip(_CARD_FIELDS, view, strict=True))
+    (card_id, kind, state, stability_days, difficulty, due, last_review, chance, reps, lapses) = (
+        view
+    )
+    return {
+        "id": card_id,
+        "kind": kind,
+        "state": STATE_NAMES[state],
+        "stability": stability_days,
+        "difficulty": difficulty,
+        "due": due,
+        "last_review": last_review,
+        "retrievability": chance,
+        "reps": reps,
+        "lapses": lapses,
+    }
 
 
-def concept(node: ConceptNode) -> dict[str, Any]:
+def concept(node: ConceptNode) -> dict[str, Any] | orjson.Fragment:
+    """The concept and its descendants. A branch the user has not started is the same
+    for everyone, so its encoded JSON comes from a per-process cache (untouched_branches)."""
+    if node.untouched:
+        return untouched_branches.get(
+            (node.deck_version, node.id),
+            lambda: orjson.dumps(_concept(node, plain_concept), option=orjson.OPT_UTC_Z),
+        )
+    return _concept(node, concept)
+
+
+def plain_concept(node: ConceptNode) -> dict[str, Any]:
+    """The concept and its descendants as plain dictionaries, with no cache."""
+    return _concept(node, plain_concept)
+
+
+def _concept(node: ConceptNode, child_json: Callable[[ConceptNode], Any]) -> dict[str, Any]:
     return {
         "id": node.id,
         "key": node.key,
         "title": node.title,
         "summary": node.summary,
         "detail": node.detail,
-        "cards": [card(view) for view in node.cards],
+        "cards": list(map(card, node.cards)),
         "mastery": mastery(node),
-        "children": [concept(child) for child in node.children],
+        "children": list(map(child_json, node.children)),
     }
+
+
+_LEVEL_NAMES = tuple(level.value for level in MASTERY_LEVELS)
 
 
 def mastery(node: ConceptNode) -> dict[str, Any]:
@@ -81,14 +105,13 @@ def mastery(node: ConceptNode) -> dict[str, Any]:
     own, subtree = node.mastery, node.subtree
     assert own is not None and subtree is not None
     return {
-        "level": own.level.value,
+        "level": own.level,  # a str enum: JSON writes its value
         "retrievability": own.retrievability,
         "fading": own.fading,
         "due_cards": own.due_cards,
         "subtree": {
-            # Every level, in MASTERY_LEVELS order (MasteryLevel is a str enum: its keys
-            # are written as their values).
-            "levels": dict(subtree.levels),
+            # Every level, in MASTERY_LEVELS order (the order of SubtreeMastery.counts).
+            "levels": dict(zip(_LEVEL_NAMES, subtree.counts, strict=True)),
             "mean_retrievability": subtree.mean_retrievability,
         },
     }

@@ -10,9 +10,8 @@ lists only those.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
 
 from sqlalchemy import exists, func, literal, select, true, type_coerce
 from sqlalchemy.orm import Session, aliased
@@ -20,9 +19,9 @@ from sqlalchemy.orm import Session, aliased
 from studyapp.card_faces import CardFaces, make_faces
 from studyapp.clock import as_utc
 from studyapp.db import UTCDateTime
-from studyapp.decks.outline import deck_outline
+from studyapp.decks.outline import CardView, DeckOutline, deck_outline
 from studyapp.mastery import (
-    CardMemory,
+    NOT_STARTED_MASTERY,
     ConceptMastery,
     SubtreeMastery,
     concept_mastery,
@@ -122,13 +121,33 @@ def studied_decks(session: Session, user_id: int) -> list[DeckSummary]:
 
 
 def deck_summary(session: Session, user_id: int, deck_id: int) -> DeckSummary:
-    """One visible deck with its counts; :class:`NotFound` otherwise."""
-    found = _summaries(
-        session, select(Deck).where(Deck.id == deck_id, visible_deck_clause(user_id)), user_id
-    )
-    if not found:
+    """One visible deck with its counts; :class:`NotFound` otherwise.
+
+    One query: the counts come from the deck's outline (decks/outline.py), which
+    this process usually holds already, rather than from counting thousands of rows.
+    """
+    enrolled = exists().where(Enrolment.user_id == user_id, Enrolment.deck_id == Deck.id)
+    row = session.execute(
+        select(Deck, enrolled.label("enrolled")).where(
+            Deck.id == deck_id, visible_deck_clause(user_id)
+        )
+    ).one_or_none()
+    if row is None:
         raise NotFound(f"There is no deck {deck_id} among your decks.")
-    return found[0]
+    deck, is_enrolled = row
+    outline = deck_outline(session, deck.id, deck.content_version)
+    return DeckSummary(
+        id=deck.id,
+        key=deck.key,
+        title=deck.title,
+        description=deck.description,
+        concept_count=outline.size,
+        card_count=outline.card_count,
+        is_public=deck.is_public,
+        owner_id=deck.owner_id,
+        updated_at=deck.updated_at,
+        enrolled=bool(is_enrolled),
+    )
 
 
 def all_decks(session: Session) -> list[DeckSummary]:
@@ -160,28 +179,7 @@ def visible_concept(session: Session, user_id: int, concept_id: int) -> Concept:
     return concept
 
 
-class CardView(NamedTuple):
-    """A card with this user's memory of it (all None/"new" before the first review).
-
-    A named tuple rather than a dataclass: a large deck's tree holds tens of
-    thousands of them, and tuples are built and turned into JSON faster.
-    ``stability_days`` is FSRS stability in days, ``retrievability`` 0–1 at the
-    moment the tree was built for.
-    """
-
-    id: int
-    kind: str
-    state: str
-    stability_days: float | None
-    difficulty: float | None
-    due: datetime | None
-    last_review: datetime | None
-    retrievability: float | None
-    reps: int
-    lapses: int
-
-
-@dataclass
+@dataclass(slots=True)
 class ConceptNode:
     """A live concept with this user's cards, its mastery and its sub-tree's mastery."""
 
@@ -192,15 +190,22 @@ class ConceptNode:
     detail: str
     depth: int
     parent_id: int | None
-    cards: list[CardView] = field(default_factory=list)
-    children: list[ConceptNode] = field(default_factory=list)
-    mastery: ConceptMastery | None = None
-    subtree: SubtreeMastery | None = None
+    cards: list[CardView]
+    children: list[ConceptNode]
+    mastery: ConceptMastery
+    subtree: SubtreeMastery | None  # set once the whole tree is read
+    # The deck version (Deck.content_version) the concept was read from: with ``id`` it
+    # names the concept's text, cards and descendants exactly.
+    deck_version: str
+
+    @property
+    def untouched(self) -> bool:
+        """Whether the user has reviewed no card of this concept or of its descendants:
+        then everything about the branch is the same for every learner, at every moment."""
+        return self.subtree is not None and self.subtree.not_started
 
 
-STATE_NAMES = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
 _DATETIME = UTCDateTime.impl  # DateTime(timezone=True), without UTCDateTime's conversion
-_NEW_CARD = CardMemory(None, None, None, None)  # immutable, so shared by every new card
 
 
 def deck_tree(
@@ -222,57 +227,59 @@ def deck_tree(
     deck's outline (decks/outline.py); two more the first time.
     """
     deck = visible_deck(session, user_id, deck_id)
-    outline = deck_outline(session, deck_id, deck.content_version)
-    states_by_card = _card_states(session, user_id, deck_id)
-    new_state = STATE_NAMES[None]
+    deck_version = deck.content_version
+    outline = deck_outline(session, deck_id, deck_version)
+    states_by_card = _card_states(session, user_id, outline)
+    reviewed_card_ids = states_by_card.keys()
     chance_at = forgetting_curve(scheduler_settings).retrievability
     due_by = due_before or now
     desired_retention = scheduler_settings.desired_retention
     nodes: dict[int, ConceptNode] = {}
     masteries: dict[int, ConceptMastery] = {}
-    for concept, concept_cards in zip(outline.concepts, outline.cards, strict=True):
-        node = ConceptNode(*concept)
-        nodes[concept.id] = node
-        views = node.cards
-        memories: list[CardMemory] = []
-        chances: list[float | None] = []
-        for card_id, kind in concept_cards:
+    for concept, card_ids, new_views in zip(
+        outline.concepts, outline.card_ids, outline.new_card_views, strict=True
+    ):
+        if reviewed_card_ids.isdisjoint(card_ids):
+            # Not started by this user (most of a large deck): the outline's shared views.
+            nodes[concept.id] = ConceptNode(
+                *concept, list(new_views), [], NOT_STARTED_MASTERY, None, deck_version
+            )
+            masteries[concept.id] = NOT_STARTED_MASTERY
+            continue
+        views: list[CardView] = []
+        for card_id, new_view in zip(card_ids, new_views, strict=True):
             row = states_by_card.get(card_id)
-            # No card_states row: a card new to this user.
-            if row is None:
-                views.append(CardView(card_id, kind, new_state, None, None, None, None, None, 0, 0))
-                memories.append(_NEW_CARD)
-                chances.append(None)
+            if row is None:  # no card_states row: a card new to this user
+                views.append(new_view)
                 continue
-            state, stability, difficulty, due, last_review, reps, lapses = row
-            due = as_utc(due)
-            last_review = last_review and as_utc(last_review)
-            # Computed once per card, for the card and for its concept's mastery.
-            chance = chance_at(stability, last_review, now)
+            _, state, stability, difficulty, due, last_review, reps, lapses = row
+            if last_review is not None:
+                last_review = as_utc(last_review)
             views.append(
                 CardView(
-                    card_id,
-                    kind,
-                    STATE_NAMES[state],
+                    new_view.id,
+                    new_view.kind,
+                    state,
                     stability,
                     difficulty,
-                    due,
+                    as_utc(due),
                     last_review,
-                    chance,
+                    # Computed once per card, for the card and for its concept's mastery.
+                    chance_at(stability, last_review, now),
                     reps,
                     lapses,
                 )
             )
-            memories.append(CardMemory(state, stability, last_review, due))
-            chances.append(chance)
-        node.mastery = masteries[concept.id] = concept_mastery(
-            memories,
+        mastery = concept_mastery(
+            views,
             at=now,
             due_before=due_by,
             desired_retention=desired_retention,
             scheduler=scheduler_settings,
-            chances=chances,
+            chances=[view.retrievability for view in views],
         )
+        nodes[concept.id] = ConceptNode(*concept, views, [], mastery, None, deck_version)
+        masteries[concept.id] = mastery
     subtrees = subtree_masteries(((c.id, c.parent_id) for c in outline.concepts), masteries)
     roots: list[ConceptNode] = []
     for node in nodes.values():
@@ -282,13 +289,22 @@ def deck_tree(
     return roots
 
 
-def _card_states(session: Session, user_id: int, deck_id: int) -> dict[int, tuple]:
-    """The user's state of each card of the deck's live concepts they have reviewed, by card id:
-    (state, stability_days, difficulty, due, last_review, reps, lapses), times still naive."""
+def _card_states(session: Session, user_id: int, outline: DeckOutline) -> dict[int, tuple]:
+    """The user's state of each card they have reviewed among the outline's, by card id:
+    (card_id, state, stability_days, difficulty, due, last_review, reps, lapses), times
+    still naive.
+
+    Reads the user's states in the outline's card id range, with no join to cards and
+    concepts: the caller looks up only the outline's cards, so a state of another deck's
+    card that falls in the range is read but never used.
+    """
+    if outline.card_id_range is None:
+        return {}
+    lowest_id, highest_id = outline.card_id_range
     # Plain table columns rather than CardState entities or ORM-annotated columns:
     # building thousands of ORM objects or rows was most of this function's time on a
     # large deck. (A Core statement through the session still autoflushes.)
-    cards, states, live = Card.__table__, CardState.__table__, Concept.__table__
+    states = CardState.__table__
     rows = session.execute(
         select(
             states.c.card_id,
@@ -301,19 +317,12 @@ def _card_states(session: Session, user_id: int, deck_id: int) -> dict[int, tupl
             type_coerce(states.c.last_review, _DATETIME),
             states.c.reps,
             states.c.lapses,
-        )
-        .select_from(
-            states.join(cards, cards.c.id == states.c.card_id).join(
-                live, live.c.id == cards.c.concept_id
-            )
-        )
-        .where(
+        ).where(
             states.c.user_id == user_id,
-            live.c.deck_id == deck_id,
-            live.c.retired_at.is_(None),
+            states.c.card_id.between(lowest_id, highest_id),
         )
     )
-    return {row[0]: row[1:] for row in rows.all()}
+    return {row[0]: row for row in rows.all()}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import case, select
@@ -45,18 +46,66 @@ class OutlineCard(NamedTuple):
     kind: str
 
 
+# A card's FSRS state (None: never reviewed) as the pages and the API name it.
+STATE_NAMES = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+
+class CardView(NamedTuple):
+    """A card with one user's memory of it (all None before the first review).
+
+    A named tuple rather than a dataclass: a large deck's tree holds tens of
+    thousands of them, and tuples are built faster. ``state`` is the FSRS state
+    (``fsrs.State`` value, None for new); ``stability_days`` is FSRS stability in
+    days, ``retrievability`` 0–1 at the moment the tree was built for. It has
+    what :mod:`studyapp.mastery` reads of a card (``RememberedCard``).
+    """
+
+    id: int
+    kind: str
+    state: int | None
+    stability_days: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
+    retrievability: float | None
+    reps: int
+    lapses: int
+
+    @property
+    def state_name(self) -> str:
+        """ "new", "learning", "review" or "relearning"."""
+        return STATE_NAMES[self.state]
+
+    @classmethod
+    def new(cls, card: OutlineCard) -> CardView:
+        """The view of a card nobody has reviewed: the same for every user."""
+        return cls(card.id, card.kind, None, None, None, None, None, None, 0, 0)
+
+
 @dataclass(frozen=True)
 class DeckOutline:
     """Live concepts in map order (a parent before its children, each sub-tree one run),
-    and each concept's cards in ``CARD_KIND_ORDER``, at ``cards[i]`` for ``concepts[i]``."""
+    and each concept's cards in ``CARD_KIND_ORDER``, at ``cards[i]`` for ``concepts[i]``
+    (their ids alone at ``card_ids[i]``).
+
+    ``new_card_views[i]`` are those cards as a user who never reviewed them sees
+    them, built once per outline because most of a large deck is new to most
+    learners; ``card_id_range`` is the lowest and highest card id (None when the
+    deck has no cards), which lets a user's card states be read without a join.
+    """
 
     deck_id: int
     content_version: str
     concepts: tuple[OutlineConcept, ...]
     cards: tuple[tuple[OutlineCard, ...], ...]
+    card_ids: tuple[tuple[int, ...], ...]
+    new_card_views: tuple[tuple[CardView, ...], ...]
+    card_id_range: tuple[int, int] | None
+    card_count: int
 
     @property
     def size(self) -> int:
+        """How many live concepts the deck has."""
         return len(self.concepts)
 
 
@@ -95,11 +144,19 @@ def read_outline(session: Session, deck_id: int, content_version: str) -> DeckOu
     cards_by_concept: dict[int, list[OutlineCard]] = {}
     for concept_id, card_id, kind in card_rows:
         cards_by_concept.setdefault(concept_id, []).append(OutlineCard(card_id, kind))
+    cards = tuple(tuple(cards_by_concept.get(row.id, ())) for row in concept_rows)
+    card_ids = [card_id for _, card_id, _ in card_rows]
     return DeckOutline(
         deck_id=deck_id,
         content_version=content_version,
         concepts=tuple(OutlineConcept(*row) for row in concept_rows),
-        cards=tuple(tuple(cards_by_concept.get(row.id, ())) for row in concept_rows),
+        cards=cards,
+        card_ids=tuple(tuple(card.id for card in concept_cards) for concept_cards in cards),
+        new_card_views=tuple(
+            tuple(CardView.new(card) for card in concept_cards) for concept_cards in cards
+        ),
+        card_id_range=(min(card_ids), max(card_ids)) if card_ids else None,
+        card_count=len(card_ids),
     )
 
 

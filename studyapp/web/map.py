@@ -165,8 +165,7 @@ def map_moment(raw: str | None, context: StudyContext) -> MapMoment:
         raise AsOfError(
             422,
             "date_out_of_range",
-            f"{_long_date(day)} is too far ahead; choose a date within "
-            f"{MAX_YEARS_AHEAD} years.",
+            f"{_long_date(day)} is too far ahead; choose a date within {MAX_YEARS_AHEAD} years.",
         )
     if day == today:
         return today_moment(context)
@@ -225,11 +224,9 @@ class Forest:
             stack.extend(current.children)
 
     def total(self) -> SubtreeMastery:
-        total = SubtreeMastery()
-        for root in self.roots:
-            if root.subtree is not None:
-                total.add_subtree(root.subtree)
-        return total
+        return SubtreeMastery.together(
+            root.subtree for root in self.roots if root.subtree is not None
+        )
 
 
 def default_fold_depth(forest: Forest) -> int | None:

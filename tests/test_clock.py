@@ -1,0 +1,33 @@
+"""The one clock's conversion to UTC: every stored time passes through ``as_utc``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from studyapp.clock import as_utc
+
+
+@given(st.datetimes())
+def test_a_naive_time_is_read_as_utc_exactly_as_replace_would(moment: datetime) -> None:
+    converted = as_utc(moment)
+    assert converted == moment.replace(tzinfo=UTC)
+    assert converted.replace(tzinfo=None) == moment  # same wall time, to the microsecond
+    assert converted.tzinfo is UTC  # what fsrs insists on
+
+
+@given(
+    st.datetimes(timezones=st.sampled_from([UTC, ZoneInfo("UTC"), ZoneInfo("Asia/Kolkata")]))
+)
+def test_an_aware_time_keeps_its_instant_and_gets_fsrs_s_utc(moment: datetime) -> None:
+    converted = as_utc(moment)
+    assert converted == moment
+    assert converted.tzinfo is UTC
+
+
+def test_a_utc_time_comes_back_unchanged() -> None:
+    moment = datetime(2026, 3, 2, 9, 0, tzinfo=UTC) + timedelta(microseconds=7)
+    assert as_utc(moment) is moment
