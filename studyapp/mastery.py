@@ -32,6 +32,7 @@ from typing import NamedTuple, Protocol
 
 from fsrs import State
 
+from studyapp.map_order import branch_ends, parent_indexes
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
 
 LEARNING_STABILITY_DAYS = 1.0
@@ -245,50 +246,55 @@ def concept_mastery(
 
 
 def subtree_masteries(
-    concepts: Iterable[tuple[int, int | None]], masteries: dict[int, ConceptMastery]
+    concepts: Sequence[tuple[int, int | None]], masteries: dict[int, ConceptMastery]
 ) -> dict[int, SubtreeMastery]:
-    """Aggregate each concept's sub-tree; ``concepts`` are (id, parent id) pairs in map order.
+    """Aggregate each concept's sub-tree; ``concepts`` are (id, parent id) pairs in map order."""
+    ends = branch_ends(parent_indexes(concepts))
+    in_order = subtree_masteries_in_map_order(
+        ends, [masteries[concept_id] for concept_id, _ in concepts]
+    )
+    ids = [concept_id for concept_id, _ in concepts]
+    return dict(zip(ids, in_order, strict=True))
 
-    Map order lists a parent before its children and every sub-tree as one run,
-    so a sub-tree's figures are differences of running totals over map order:
-    no recursion, and no per-level work beyond one subtraction per node. A leaf's
-    sub-tree is the leaf itself, which most concepts of a large deck are.
+
+def subtree_masteries_in_map_order(
+    ends: Sequence[int], masteries: Sequence[ConceptMastery]
+) -> list[SubtreeMastery]:
+    """Each concept's sub-tree, for concepts in map order given by where each one's branch
+    ends (``ends``, from studyapp.map_order.branch_ends) and their own masteries.
+
+    Map order lists every sub-tree as one run, so a sub-tree's figures are
+    differences of running totals over map order: no recursion, and no per-level
+    work beyond one subtraction per node. A leaf's sub-tree is the leaf itself,
+    which most concepts of a large deck are.
     """
-    ordered = list(concepts)
-    position = {concept_id: index for index, (concept_id, _) in enumerate(ordered)}
-    # Walking backwards finishes every child before its parent: each node ends
-    # where its last descendant stands.
-    run_end = list(range(len(ordered)))
-    for index in range(len(ordered) - 1, -1, -1):
-        parent_index = position.get(ordered[index][1])
-        if parent_index is not None and run_end[index] > run_end[parent_index]:
-            run_end[parent_index] = run_end[index]
-    masteries_in_order = [masteries[concept_id] for concept_id, _ in ordered]
-    ranks = [_LEVEL_RANK[mastery.level] for mastery in masteries_in_order]
+    ranks = [_LEVEL_RANK[mastery.level] for mastery in masteries]
     # totals[i]: how many concepts are at each level among the first i in map order.
     runs = [
-        list(accumulate((rank == level_rank for rank in ranks), initial=0))
+        list(accumulate(map(level_rank.__eq__, ranks), initial=0))
         for level_rank in range(len(MASTERY_LEVELS))
     ]
     totals = list(zip(*runs, strict=True))
-    chances = [mastery.retrievability for mastery in masteries_in_order]
+    chances = [mastery.retrievability for mastery in masteries]
     chance_sum = list(accumulate((c or 0.0 for c in chances), initial=0.0))
     chance_count = list(accumulate((c is not None for c in chances), initial=0))
-    subtrees: dict[int, SubtreeMastery] = {}
-    for index, (concept_id, _) in enumerate(ordered):
-        stop = run_end[index] + 1
-        if stop == index + 1:
+    subtrees: list[SubtreeMastery] = []
+    for index, end in enumerate(ends):
+        if end == index:  # a leaf
             chance = chances[index]
-            subtrees[concept_id] = (
+            subtrees.append(
                 _LEAF_SUBTREES[ranks[index]]
                 if chance is None
                 else SubtreeMastery(_ONE_LEVEL[ranks[index]], chance, 1)
             )
             continue
-        subtrees[concept_id] = SubtreeMastery(
-            tuple(map(sub, totals[stop], totals[index])),
-            chance_sum[stop] - chance_sum[index],
-            chance_count[stop] - chance_count[index],
+        stop = end + 1
+        subtrees.append(
+            SubtreeMastery(
+                tuple(map(sub, totals[stop], totals[index])),
+                chance_sum[stop] - chance_sum[index],
+                chance_count[stop] - chance_count[index],
+            )
         )
     return subtrees
 

@@ -25,7 +25,7 @@ from studyapp.mastery import (
     ConceptMastery,
     SubtreeMastery,
     concept_mastery,
-    subtree_masteries,
+    subtree_masteries_in_map_order,
 )
 from studyapp.models import Card, CardState, Concept, Deck, Enrolment
 from studyapp.scheduling.memory import SchedulerSettings, forgetting_curve
@@ -234,17 +234,15 @@ def deck_tree(
     chance_at = forgetting_curve(scheduler_settings).retrievability
     due_by = due_before or now
     desired_retention = scheduler_settings.desired_retention
-    nodes: dict[int, ConceptNode] = {}
-    masteries: dict[int, ConceptMastery] = {}
+    nodes: list[ConceptNode] = []  # in map order, as the outline lists the concepts
     for concept, card_ids, new_views in zip(
         outline.concepts, outline.card_ids, outline.new_card_views, strict=True
     ):
         if reviewed_card_ids.isdisjoint(card_ids):
             # Not started by this user (most of a large deck): the outline's shared views.
-            nodes[concept.id] = ConceptNode(
-                *concept, list(new_views), [], NOT_STARTED_MASTERY, None, deck_version
+            nodes.append(
+                ConceptNode(*concept, list(new_views), [], NOT_STARTED_MASTERY, None, deck_version)
             )
-            masteries[concept.id] = NOT_STARTED_MASTERY
             continue
         views: list[CardView] = []
         for card_id, new_view in zip(card_ids, new_views, strict=True):
@@ -278,14 +276,12 @@ def deck_tree(
             scheduler=scheduler_settings,
             chances=[view.retrievability for view in views],
         )
-        nodes[concept.id] = ConceptNode(*concept, views, [], mastery, None, deck_version)
-        masteries[concept.id] = mastery
-    subtrees = subtree_masteries(((c.id, c.parent_id) for c in outline.concepts), masteries)
+        nodes.append(ConceptNode(*concept, views, [], mastery, None, deck_version))
+    subtrees = subtree_masteries_in_map_order(outline.branch_ends, [node.mastery for node in nodes])
     roots: list[ConceptNode] = []
-    for node in nodes.values():
-        node.subtree = subtrees[node.id]
-        parent = nodes.get(node.parent_id) if node.parent_id else None
-        (parent.children if parent else roots).append(node)
+    for node, subtree, parent_index in zip(nodes, subtrees, outline.parent_indexes, strict=True):
+        node.subtree = subtree
+        (roots if parent_index is None else nodes[parent_index].children).append(node)
     return roots
 
 

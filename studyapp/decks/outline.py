@@ -22,6 +22,7 @@ from typing import NamedTuple
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
+from studyapp.map_order import branch_ends, parent_indexes
 from studyapp.models import CARD_KIND_ORDER, Card, Concept
 
 # About 1 kB of text per concept: a bound of 100,000 concepts keeps the cache
@@ -102,6 +103,10 @@ class DeckOutline:
     new_card_views: tuple[tuple[CardView, ...], ...]
     card_id_range: tuple[int, int] | None
     card_count: int
+    # Each concept's parent as an index into ``concepts`` (None for a root), and the index
+    # of its last descendant (studyapp/map_order.py): the tree's shape, without lookups.
+    parent_indexes: tuple[int | None, ...]
+    branch_ends: tuple[int, ...]
 
     @property
     def size(self) -> int:
@@ -146,6 +151,7 @@ def read_outline(session: Session, deck_id: int, content_version: str) -> DeckOu
         cards_by_concept.setdefault(concept_id, []).append(OutlineCard(card_id, kind))
     cards = tuple(tuple(cards_by_concept.get(row.id, ())) for row in concept_rows)
     card_ids = [card_id for _, card_id, _ in card_rows]
+    parents = parent_indexes([(row.id, row.parent_id) for row in concept_rows])
     return DeckOutline(
         deck_id=deck_id,
         content_version=content_version,
@@ -157,6 +163,8 @@ def read_outline(session: Session, deck_id: int, content_version: str) -> DeckOu
         ),
         card_id_range=(min(card_ids), max(card_ids)) if card_ids else None,
         card_count=len(card_ids),
+        parent_indexes=tuple(parents),
+        branch_ends=tuple(branch_ends(parents)),
     )
 
 
