@@ -69,7 +69,11 @@ def make_engine(database_url: str, **engine_options: Any) -> Engine:
         event.listen(engine, "connect", _configure_sqlite_connection)
         return engine
     engine_options.setdefault("pool_pre_ping", True)
-    return create_engine(database_url, **engine_options)
+    # Sessions in UTC: psycopg then returns timestamps with datetime.timezone.utc itself,
+    # which as_utc passes through, rather than ZoneInfo("Etc/UTC") to convert per value.
+    connect_args = dict(engine_options.pop("connect_args", {}))
+    connect_args.setdefault("options", "-c TimeZone=UTC")
+    return create_engine(database_url, connect_args=connect_args, **engine_options)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

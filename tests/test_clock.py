@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from studyapp.clock import as_utc
 
@@ -31,3 +33,11 @@ def test_an_aware_time_keeps_its_instant_and_gets_fsrs_s_utc(moment: datetime) -
 def test_a_utc_time_comes_back_unchanged() -> None:
     moment = datetime(2026, 3, 2, 9, 0, tzinfo=UTC) + timedelta(microseconds=7)
     assert as_utc(moment) is moment
+
+
+def test_postgresql_hands_back_times_already_in_fsrs_s_utc(session) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("SQLite returns naive times, which as_utc reads as UTC")
+    moment = session.execute(text("SELECT TIMESTAMPTZ '2026-03-02 09:00:00+05:30'")).scalar_one()
+    assert moment.tzinfo is UTC
+    assert moment == datetime(2026, 3, 2, 3, 30, tzinfo=UTC)
