@@ -236,7 +236,7 @@ def deck_tree(
     desired_retention = scheduler_settings.desired_retention
     nodes: list[ConceptNode] = []  # in map order, as the outline lists the concepts
     for concept, card_ids, new_views in zip(
-        outline.concepts, outline.card_ids, outline.new_card_views, strict=True
+        outline.concepts, outline.card_ids, outline.cards, strict=True
     ):
         if reviewed_card_ids.isdisjoint(card_ids):
             # Not started by this user (most of a large deck): the outline's shared views.

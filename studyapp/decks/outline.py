@@ -42,11 +42,6 @@ class OutlineConcept(NamedTuple):
     parent_id: int | None
 
 
-class OutlineCard(NamedTuple):
-    id: int
-    kind: str
-
-
 # A card's FSRS state (None: never reviewed) as the pages and the API name it.
 STATE_NAMES = {None: "new", 1: "learning", 2: "review", 3: "relearning"}
 
@@ -74,13 +69,13 @@ class CardView(NamedTuple):
 
     @property
     def state_name(self) -> str:
-        """ "new", "learning", "review" or "relearning"."""
+        """The state's name: new, learning, review or relearning."""
         return STATE_NAMES[self.state]
 
     @classmethod
-    def new(cls, card: OutlineCard) -> CardView:
+    def new(cls, card_id: int, kind: str) -> CardView:
         """The view of a card nobody has reviewed: the same for every user."""
-        return cls(card.id, card.kind, None, None, None, None, None, None, 0, 0)
+        return cls(card_id, kind, None, None, None, None, None, None, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -89,18 +84,17 @@ class DeckOutline:
     and each concept's cards in ``CARD_KIND_ORDER``, at ``cards[i]`` for ``concepts[i]``
     (their ids alone at ``card_ids[i]``).
 
-    ``new_card_views[i]`` are those cards as a user who never reviewed them sees
-    them, built once per outline because most of a large deck is new to most
-    learners; ``card_id_range`` is the lowest and highest card id (None when the
-    deck has no cards), which lets a user's card states be read without a join.
+    The cards are views as a learner who never reviewed them sees them, built once
+    per outline because most of a large deck is new to most learners;
+    ``card_id_range`` is the lowest and highest card id (None when the deck has no
+    cards), which lets a user's card states be read without a join.
     """
 
     deck_id: int
     content_version: str
     concepts: tuple[OutlineConcept, ...]
-    cards: tuple[tuple[OutlineCard, ...], ...]
+    cards: tuple[tuple[CardView, ...], ...]
     card_ids: tuple[tuple[int, ...], ...]
-    new_card_views: tuple[tuple[CardView, ...], ...]
     card_id_range: tuple[int, int] | None
     card_count: int
     # Each concept's parent as an index into ``concepts`` (None for a root), and the index
@@ -146,9 +140,9 @@ def read_outline(session: Session, deck_id: int, content_version: str) -> DeckOu
         .where(concepts.c.deck_id == deck_id, concepts.c.retired_at.is_(None))
         .order_by(cards.c.concept_id, _KIND_RANK)
     ).all()
-    cards_by_concept: dict[int, list[OutlineCard]] = {}
+    cards_by_concept: dict[int, list[CardView]] = {}
     for concept_id, card_id, kind in card_rows:
-        cards_by_concept.setdefault(concept_id, []).append(OutlineCard(card_id, kind))
+        cards_by_concept.setdefault(concept_id, []).append(CardView.new(card_id, kind))
     cards = tuple(tuple(cards_by_concept.get(row.id, ())) for row in concept_rows)
     card_ids = [card_id for _, card_id, _ in card_rows]
     parents = parent_indexes([(row.id, row.parent_id) for row in concept_rows])
@@ -158,9 +152,6 @@ def read_outline(session: Session, deck_id: int, content_version: str) -> DeckOu
         concepts=tuple(OutlineConcept(*row) for row in concept_rows),
         cards=cards,
         card_ids=tuple(tuple(card.id for card in concept_cards) for concept_cards in cards),
-        new_card_views=tuple(
-            tuple(CardView.new(card) for card in concept_cards) for concept_cards in cards
-        ),
         card_id_range=(min(card_ids), max(card_ids)) if card_ids else None,
         card_count=len(card_ids),
         parent_indexes=tuple(parents),
