@@ -10,9 +10,12 @@ client (server time, no network):
 * ``GET /decks/<id>/map`` – the page as it opens (a large deck opens folded);
 * ``GET /decks/<id>/map?depth=all`` – every node drawn;
 * ``GET /decks/<id>/map/concepts/<id>`` – one concept's panel;
-* ``GET /api/v1/decks/<id>/tree`` – the whole tree with mastery, as JSON, once
-  the process holds the deck's untouched branches, and as the first request of a
-  deck version (studyapp/api/untouched_branches.py emptied before each run);
+* ``GET /api/v1/decks/<id>/tree`` – the whole tree with mastery, as JSON: asked
+  again with nothing changed; right after the learner rated one card (through
+  ``POST /api/v1/reviews``, untimed); and as the first request of the deck in the
+  process, with the tree's caches emptied before each run
+  (studyapp/api/untouched_branches.py, studied_concept_heads.py,
+  studyapp/decks/studied_concepts.py);
 
 and, for the breakdown, ``deck_tree`` (with the views' garbage-collector pause)
 and ``layout_forest`` (every node visible) alone. Prints the
@@ -45,12 +48,15 @@ from sqlalchemy import event, select
 
 from studyapp import create_app
 from studyapp.accounts import create_user
+from studyapp.api.studied_concept_heads import studied_concept_heads
 from studyapp.api.untouched_branches import untouched_branches
 from studyapp.clock import FrozenClock
 from studyapp.db import transaction
 from studyapp.decks.catalogue import deck_tree
 from studyapp.decks.importer import import_deck
 from studyapp.decks.reading import read_deck_bytes
+from studyapp.decks.studied_concepts import studied_concepts
+from studyapp.enrolment import enrol
 from studyapp.gc_pause import gc_paused
 from studyapp.map_layout import layout_forest
 from studyapp.models import Base, Card, CardState, Concept, ReviewLog, User
@@ -130,6 +136,7 @@ def prepare(database_url: str, concepts: int, clock: FrozenClock):
             now=clock.now(),
         ).deck
         user = create_user(session, "bench", PASSWORD, now=clock.now())
+        enrol(session, user.id, deck.id, clock.now())  # a learner who studies the deck
         deck_id, user_id = deck.id, user.id
     with sessions() as session, transaction(session):
         concept_ids = session.scalars(
@@ -194,18 +201,24 @@ def prepare(database_url: str, concepts: int, clock: FrozenClock):
     return app, deck_id, user_id, len(studied), len(states), len(logs)
 
 
-def timed(runs: int, call: Callable[[], object]) -> list[float]:
-    """Wall-clock milliseconds of each run, after a warm-up run (templates, caches)."""
+def timed(
+    runs: int, call: Callable[[], object], before: Callable[[], object] = lambda: None
+) -> list[float]:
+    """Wall-clock milliseconds of each run, after a warm-up run (templates, caches);
+    ``before`` runs untimed ahead of each."""
     call()
     timings = []
     for _ in range(runs):
+        before()
         started = time.perf_counter()
         call()
         timings.append((time.perf_counter() - started) * 1000)
     return timings
 
 
-def cpu_timed(runs: int, call: Callable[[], object]) -> list[float]:
+def cpu_timed(
+    runs: int, call: Callable[[], object], before: Callable[[], object] = lambda: None
+) -> list[float]:
     """CPU milliseconds this process spent on each run.
 
     On a machine that other work keeps busy, wall time includes waiting for a
@@ -214,6 +227,7 @@ def cpu_timed(runs: int, call: Callable[[], object]) -> list[float]:
     """
     timings = []
     for _ in range(runs):
+        before()
         started = time.process_time()
         call()
         timings.append((time.process_time() - started) * 1000)
@@ -283,33 +297,63 @@ def main() -> None:
             "map page, all unfolded": f"/decks/{deck_id}/map?depth=all",
             "panel fragment": f"/decks/{deck_id}/map/concepts/{focus}",
             "tree JSON (API)": tree_path,
-            # The first tree of this deck version in a process: no branch is cached yet.
-            "tree JSON, no branch cached": tree_path,
+            # The learner has just rated one card, as when they open the map after a review.
+            "tree JSON, after a review": tree_path,
+            # A day later: every studied card's retrievability has moved on.
+            "tree JSON, a day later": tree_path,
+            # The first tree of this deck for this process: nothing cached yet.
+            "tree JSON, nothing cached": tree_path,
         }
+
+        def review_a_card() -> None:
+            """Rate Good the card the learner's queue shows next, as a study session does."""
+            shown = client.get(f"/api/v1/review/next?deck_id={deck_id}", headers=headers)
+            assert shown.status_code == 200, shown.status_code
+            rated = client.post(
+                "/api/v1/reviews",
+                json={"card_id": shown.get_json()["card_id"], "rating": 3, "deck_id": deck_id},
+                headers=headers,
+            )
+            assert rated.status_code == 200, rated.get_data(as_text=True)
+
+        def forget_everything() -> None:
+            untouched_branches.clear()
+            studied_concept_heads.clear()
+            studied_concepts.clear()
+
+        def before_each(name: str) -> Callable[[], object]:
+            """What happens, untimed, before each request of the row ``name``."""
+            return {
+                "nothing cached": forget_everything,
+                "after a review": review_a_card,
+                "a day later": lambda: clock.advance(days=1),
+            }.get(name.rpartition(", ")[2], lambda: None)
+
         results = []
         engine = app.extensions["studyapp.engine"]
         for name, path in requests.items():
             if args.only not in name:
                 continue
             extra = {"headers": headers} if path.startswith("/api/") else {}
-            cold = "no branch cached" in name
+            before = before_each(name)
 
-            def get(p=path, e=extra, cold=cold):
-                if cold:
-                    untouched_branches.clear()
+            def get(p=path, e=extra):
                 return client.get(p, **e)
 
+            before()
             response = get()
             assert response.status_code == 200, (path, response.status_code)
             size = len(response.get_data())
+            before()
             event.listen(engine, "before_cursor_execute", count)
             statements = 0
             get()
             per_request = statements
             event.remove(engine, "before_cursor_execute", count)
-            timings = timed(args.runs, get)
-            cpu = cpu_timed(args.runs, get)
+            timings = timed(args.runs, get, before)
+            cpu = cpu_timed(args.runs, get, before)
             results.append((name, timings, cpu, per_request, size))
+            clock.set(NOW)
 
         def tree_alone(session) -> None:
             with gc_paused():  # as the views call it
@@ -351,18 +395,20 @@ def main() -> None:
             print(f"{name:34} {min(timings):6.1f}ms {statistics.median(timings):6.1f}ms")
 
         if args.profile:
-            for name in ("map page (as it opens)", "tree JSON (API)"):
-                if args.only not in name:
+            for name, path in requests.items():
+                if args.only not in name or "unfolded" in name:
                     continue
-                path = requests[name]
                 extra = {"headers": headers} if path.startswith("/api/") else {}
+                before = before_each(name)
                 profiler = cProfile.Profile()
-                profiler.enable()
                 for _ in range(3):
+                    before()
+                    profiler.enable()
                     client.get(path, **extra)
-                profiler.disable()
+                    profiler.disable()
+                clock.set(NOW)
                 print(f"\n--- profile: {name} (3 requests) ---")
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(20)
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
 
 
 if __name__ == "__main__":

@@ -103,7 +103,7 @@ def _deck_tree_response(deck_id: int) -> Response:
         {
             "deck": serialize.deck(deck_summary(session, user.id, deck_id)),
             "as_of": moment.day.isoformat(),
-            "concepts": [serialize.concept(node) for node in roots],
+            "concepts": serialize.concepts(roots, user.id),
         }
     )
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
+from studyapp.api.studied_concept_heads import (
+    EncodedHead,
+    encoded_head,
+    learner_heads,
+    studied_concept_heads,
+)
 from studyapp.api.untouched_branches import untouched_branches
 from studyapp.card_faces import CardFaces
 from studyapp.clock import as_utc
@@ -68,23 +73,57 @@ def card(view: CardView) -> dict[str, Any]:
     }
 
 
-def concept(node: ConceptNode) -> dict[str, Any] | orjson.Fragment:
-    """The concept and its descendants. A branch the user has not started is the same
-    for everyone, so its encoded JSON comes from a per-process cache (untouched_branches)."""
+def concepts(roots: list[ConceptNode], user_id: int) -> orjson.Fragment:
+    """The forest as one JSON array, encoded here for the app's JSON provider to copy.
+
+    Most of a large tree reads as it did in the user's last request: a branch they
+    have not started is the same for everyone (untouched_branches), and a studied
+    concept's own object changes only when its cards or figures do
+    (studied_concept_heads). Both are kept per process; only the rest is encoded.
+    """
+    if not roots:
+        return orjson.Fragment(b"[]")
+    heads = learner_heads(user_id, roots[0].deck_version)
+    parts: list[bytes] = [b"["]
+    for index, root in enumerate(roots):
+        if index:
+            parts.append(b",")
+        _write_concept(root, heads, parts)
+    parts.append(b"]")
+    studied_concept_heads.trim()
+    return orjson.Fragment(b"".join(parts))
+
+
+def _write_concept(node: ConceptNode, heads: dict[int, EncodedHead], parts: list[bytes]) -> None:
     if node.untouched:
-        return untouched_branches.get(
-            (node.deck_version, node.id),
-            lambda: orjson.dumps(_concept(node, plain_concept), option=orjson.OPT_UTC_Z),
+        parts.append(
+            untouched_branches.get(
+                (node.deck_version, node.id),
+                lambda: orjson.dumps(plain_concept(node), option=orjson.OPT_UTC_Z),
+            )
         )
-    return _concept(node, concept)
+        return
+    parts.append(encoded_head(heads, node, lambda: _head(node)))
+    for index, child in enumerate(node.children):
+        if index:
+            parts.append(b",")
+        _write_concept(child, heads, parts)
+    parts.append(b"]}")  # the children's list, then the concept's object
+
+
+def _head(node: ConceptNode) -> bytes:
+    """The concept's JSON object up to and including ``"children":[``."""
+    encoded = orjson.dumps(_concept(node, []), option=orjson.OPT_UTC_Z)
+    assert encoded.endswith(b'"children":[]}')  # children come last in _concept
+    return encoded[:-2]
 
 
 def plain_concept(node: ConceptNode) -> dict[str, Any]:
     """The concept and its descendants as plain dictionaries, with no cache."""
-    return _concept(node, plain_concept)
+    return _concept(node, [plain_concept(child) for child in node.children])
 
 
-def _concept(node: ConceptNode, child_json: Callable[[ConceptNode], Any]) -> dict[str, Any]:
+def _concept(node: ConceptNode, children: list[Any]) -> dict[str, Any]:
     return {
         "id": node.id,
         "key": node.key,
@@ -93,7 +132,7 @@ def _concept(node: ConceptNode, child_json: Callable[[ConceptNode], Any]) -> dic
         "detail": node.detail,
         "cards": list(map(card, node.cards)),
         "mastery": mastery(node),
-        "children": list(map(child_json, node.children)),
+        "children": children,
     }
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-import orjson
-
 # The whole tree of a 5,000-concept deck is about 6 MB of JSON: this keeps up to
 # ten such decks' untouched branches per process.
 MAX_CACHED_BYTES = 64 * 1024 * 1024
@@ -33,11 +31,11 @@ class UntouchedBranches:
 
     def __init__(self, max_bytes: int = MAX_CACHED_BYTES) -> None:
         self.max_bytes = max_bytes
-        self._branches: dict[BranchKey, tuple[orjson.Fragment, int]] = {}
+        self._branches: dict[BranchKey, tuple[bytes, int]] = {}
         self._bytes = 0
         self._lock = threading.Lock()  # gunicorn's threaded workers share one cache
 
-    def get(self, key: BranchKey, encode: Callable[[], bytes]) -> orjson.Fragment:
+    def get(self, key: BranchKey, encode: Callable[[], bytes]) -> bytes:
         """The branch's JSON, from the cache or from ``encode()`` (then kept)."""
         found = self._branches.get(key)  # a single dict read needs no lock under the GIL
         if found is not None:
@@ -45,17 +43,16 @@ class UntouchedBranches:
         # Encoded outside the lock: two threads may both encode a missing branch,
         # which costs time but never blocks one request behind another.
         encoded = encode()
-        fragment = orjson.Fragment(encoded)
         size = len(encoded)
         with self._lock:
             if key not in self._branches and size <= self.max_bytes:
-                self._branches[key] = (fragment, size)
+                self._branches[key] = (encoded, size)
                 self._bytes += size
                 while self._bytes > self.max_bytes:
                     oldest = next(iter(self._branches))
                     _, evicted_size = self._branches.pop(oldest)
                     self._bytes -= evicted_size
-        return fragment
+        return encoded
 
     @property
     def size_bytes(self) -> int:

@@ -20,11 +20,17 @@ from studyapp.card_faces import CardFaces, make_faces
 from studyapp.clock import as_utc
 from studyapp.db import UTCDateTime
 from studyapp.decks.outline import CardView, DeckOutline, deck_outline
+from studyapp.decks.studied_concepts import (
+    StudiedConcept,
+    studied_concept,
+    studied_concept_memo,
+    studied_concepts,
+)
+from studyapp.learner_memos import LearnerMemos
 from studyapp.mastery import (
     NOT_STARTED_MASTERY,
     ConceptMastery,
     SubtreeMastery,
-    concept_mastery,
     subtree_masteries_in_map_order,
 )
 from studyapp.models import Card, CardState, Concept, Deck, Enrolment
@@ -190,7 +196,7 @@ class ConceptNode:
     detail: str
     depth: int
     parent_id: int | None
-    cards: list[CardView]
+    cards: tuple[CardView, ...]
     children: list[ConceptNode]
     mastery: ConceptMastery
     subtree: SubtreeMastery | None  # set once the whole tree is read
@@ -216,6 +222,7 @@ def deck_tree(
     now: datetime,
     scheduler_settings: SchedulerSettings,
     due_before: datetime | None = None,
+    memo: LearnerMemos[StudiedConcept] | None = studied_concepts,
 ) -> list[ConceptNode]:
     """The deck's live concept forest with this user's card states and mastery.
 
@@ -224,16 +231,26 @@ def deck_tree(
     as due when it falls due before ``due_before`` (default: ``now``).
 
     Two queries (the deck, the user's card states) once this process holds the
-    deck's outline (decks/outline.py); two more the first time.
+    deck's outline (decks/outline.py); two more the first time. A studied
+    concept whose inputs are unchanged since an earlier tree is taken from
+    ``memo`` (decks/studied_concepts.py); None computes every concept afresh.
     """
     deck = visible_deck(session, user_id, deck_id)
     deck_version = deck.content_version
     outline = deck_outline(session, deck_id, deck_version)
     states_by_card = _card_states(session, user_id, outline)
     reviewed_card_ids = states_by_card.keys()
-    chance_at = forgetting_curve(scheduler_settings).retrievability
-    due_by = due_before or now
+    curve = forgetting_curve(scheduler_settings)
+    # In timezone.utc, like every stored time here: comparing and subtracting datetimes
+    # that share a tzinfo skips the offset lookups.
+    now = as_utc(now)
+    due_by = as_utc(due_before or now)
     desired_retention = scheduler_settings.desired_retention
+    remembered: dict[int, StudiedConcept] = (
+        {}
+        if memo is None
+        else studied_concept_memo(memo, user_id, deck_version, curve, desired_retention)
+    )
     nodes: list[ConceptNode] = []  # in map order, as the outline lists the concepts
     for concept, card_ids, new_views in zip(
         outline.concepts, outline.card_ids, outline.cards, strict=True
@@ -241,42 +258,24 @@ def deck_tree(
         if reviewed_card_ids.isdisjoint(card_ids):
             # Not started by this user (most of a large deck): the outline's shared views.
             nodes.append(
-                ConceptNode(*concept, list(new_views), [], NOT_STARTED_MASTERY, None, deck_version)
+                ConceptNode(*concept, new_views, [], NOT_STARTED_MASTERY, None, deck_version)
             )
             continue
-        views: list[CardView] = []
-        for card_id, new_view in zip(card_ids, new_views, strict=True):
-            row = states_by_card.get(card_id)
-            if row is None:  # no card_states row: a card new to this user
-                views.append(new_view)
-                continue
-            _, state, stability, difficulty, due, last_review, reps, lapses = row
-            if last_review is not None:
-                last_review = as_utc(last_review)
-            views.append(
-                CardView(
-                    new_view.id,
-                    new_view.kind,
-                    state,
-                    stability,
-                    difficulty,
-                    as_utc(due),
-                    last_review,
-                    # Computed once per card, for the card and for its concept's mastery.
-                    chance_at(stability, last_review, now),
-                    reps,
-                    lapses,
-                )
+        rows = tuple(map(states_by_card.get, card_ids))
+        studied = remembered.get(concept.id)
+        if studied is None or not studied.holds_for(rows, now, due_by):
+            studied = studied_concept(
+                rows,
+                new_views,
+                at=now,
+                due_before=due_by,
+                curve=curve,
+                settings=scheduler_settings,
             )
-        mastery = concept_mastery(
-            views,
-            at=now,
-            due_before=due_by,
-            desired_retention=desired_retention,
-            scheduler=scheduler_settings,
-            chances=[view.retrievability for view in views],
-        )
-        nodes.append(ConceptNode(*concept, views, [], mastery, None, deck_version))
+            remembered[concept.id] = studied
+        nodes.append(ConceptNode(*concept, studied.cards, [], studied.mastery, None, deck_version))
+    if memo is not None:
+        memo.trim()
     subtrees = subtree_masteries_in_map_order(outline.branch_ends, [node.mastery for node in nodes])
     roots: list[ConceptNode] = []
     for node, subtree, parent_index in zip(nodes, subtrees, outline.parent_indexes, strict=True):
@@ -318,7 +317,9 @@ def _card_states(session: Session, user_id: int, outline: DeckOutline) -> dict[i
             states.c.card_id.between(lowest_id, highest_id),
         )
     )
-    return {row[0]: row for row in rows.all()}
+    # Plain tuples: a tree compares them with the rows it was last built from, and
+    # comparing SQLAlchemy rows costs several times more.
+    return {row[0]: row for row in map(tuple, rows.all())}
 
 
 @dataclass(frozen=True)

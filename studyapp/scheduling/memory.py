@@ -128,7 +128,11 @@ class ForgettingCurve:
         """The probability (0–1) of recall at ``now``; None before any review."""
         if stability_days is None or last_review is None:
             return None
-        elapsed_days = (now - last_review).days
+        return self.after_days(stability_days, (now - last_review).days)
+
+    def after_days(self, stability_days: float, elapsed_days: int) -> float:
+        """The probability (0–1) of recall ``elapsed_days`` whole days after the last review
+        (a negative count, a moment before that review, counts as 0)."""
         if elapsed_days < 0:
             elapsed_days = 0
         return (1 + self.factor * elapsed_days / stability_days) ** self.decay
