@@ -408,7 +408,9 @@ def main() -> None:
                     profiler.disable()
                 clock.set(NOW)
                 print(f"\n--- profile: {name} (3 requests) ---")
-                pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+                pstats.Stats(profiler).sort_stats(
+                    os.environ.get("PROFILE_SORT", "tottime")
+                ).print_stats(25)
 
 
 if __name__ == "__main__":

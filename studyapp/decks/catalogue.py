@@ -287,7 +287,7 @@ def deck_tree(
 def _card_states(session: Session, user_id: int, outline: DeckOutline) -> dict[int, tuple]:
     """The user's state of each card they have reviewed among the outline's, by card id:
     (card_id, state, stability_days, difficulty, due, last_review, reps, lapses), times
-    still naive.
+    as the driver returns them (naive on SQLite, in ``timezone.utc`` on PostgreSQL).
 
     Reads the user's states in the outline's card id range, with no join to cards and
     concepts: the caller looks up only the outline's cards, so a state of another deck's
@@ -306,8 +306,8 @@ def _card_states(session: Session, user_id: int, outline: DeckOutline) -> dict[i
             states.c.state,
             states.c.stability_days,
             states.c.difficulty,
-            # Read with the plain DateTime type; as_utc in deck_tree is what UTCDateTime
-            # would do, but only for the cards that have a state.
+            # Read with the plain DateTime type; as_utc in studied_concept is what
+            # UTCDateTime would do, but only for concepts not reused from the memo.
             type_coerce(states.c.due, _DATETIME),
             type_coerce(states.c.last_review, _DATETIME),
             states.c.reps,

@@ -80,9 +80,10 @@ def studied_concept(
     settings: SchedulerSettings,
 ) -> StudiedConcept:
     """A concept's card views and mastery at ``at`` from one learner's state ``rows`` of its
-    cards (times naive or UTC; None for a card they never reviewed, shown as in
-    ``new_cards``), with the span over which each card's whole elapsed days and
-    due-or-not stay the same. ``at`` and ``due_before`` are UTC (``timezone.utc``)."""
+    cards (None for a card they never reviewed, shown as in ``new_cards``; times naive UTC
+    or in ``timezone.utc``), with the span over which each card's whole elapsed days and
+    due-or-not stay the same. ``at`` and ``due_before`` are in ``timezone.utc``: subtracting
+    and comparing datetimes that share a tzinfo skips the offset lookups."""
     views: list[CardView] = []
     # How far ``at`` is into the current whole day since each card's last review, in whole
     # seconds: the span runs from the latest of those day starts to the earliest day end,
@@ -137,8 +138,8 @@ def studied_concept(
     if most_into_day_s < 0:  # no last review: time changes nothing
         valid_from, valid_until = _EARLIEST, _LATEST
     else:
-        valid_from = at - timedelta(seconds=least_into_day_s)
-        valid_until = at + timedelta(seconds=_DAY_S - 1 - most_into_day_s)
+        valid_from = at - timedelta(0, least_into_day_s)  # positional: a third the cost
+        valid_until = at + timedelta(0, _DAY_S - 1 - most_into_day_s)
     return StudiedConcept(
         rows, tuple(views), mastery, valid_from, valid_until, due_after, due_until
     )
