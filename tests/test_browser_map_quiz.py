@@ -17,6 +17,7 @@ from sqlalchemy import select
 from studyapp.models import Concept, Quiz, QuizQuestion
 from tests.browser_support import DESKTOP, shoot
 from tests.conftest import PASSWORD
+from tests.factories import deck_json
 
 pytestmark = pytest.mark.browser
 
@@ -84,3 +85,58 @@ def test_quiz_a_branch_from_the_map_and_see_its_colour_change(
     expect(node).to_have_class(re.compile(r"(^|\s)node--learning(\s|$)"))
     assert node_fill(page, branch.id) != fill_before
     shoot(page, "map-after-quiz")
+
+
+def test_a_quiz_is_answered_with_the_keyboard_alone(
+    browser, live_server, import_text, make_user, session
+):
+    """Space shows a recall answer and 3 rates it Good; in multiple choice the option's
+    number answers. Each page takes one answer per question and times it."""
+    from playwright.sync_api import expect
+
+    ada = make_user("ada")
+    deck = import_text(deck_json(), studied_by=ada).deck
+    groups = session.scalars(
+        select(Concept).where(Concept.deck_id == deck.id, Concept.title == "Groups")
+    ).one()
+    page = browser.new_context(viewport=DESKTOP, base_url=live_server).new_page()
+    page.goto("/auth/login")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    def start_quiz(mode_label: str) -> None:
+        page.goto(f"/decks/{deck.id}/map?focus={groups.id}")
+        panel = page.locator("#map-panel")
+        panel.get_by_label(mode_label).check()
+        panel.get_by_role("button", name="Quiz this branch").click()
+
+    start_quiz("Recall")
+    recalled = 0
+    while current_question_concept(session, ada.id) is not None:
+        expect(page.locator("#card-back")).to_be_hidden()
+        page.keyboard.press("Space")
+        expect(page.locator("#card-back")).to_be_visible()
+        page.wait_for_timeout(30)  # a measurable answer time
+        with page.expect_navigation():
+            page.keyboard.press("3")
+        recalled += 1
+        assert recalled <= 9, "the branch has nine cards"
+    assert recalled == 9
+    expect(page.get_by_text(re.compile(r"Quiz done"))).to_be_visible()
+
+    start_quiz("Multiple choice")
+    chosen = 0
+    while (concept_id := current_question_concept(session, ada.id)) is not None:
+        right = page.locator(f"button[name='concept_id'][value='{concept_id}']")
+        with page.expect_navigation():
+            page.keyboard.press(right.get_attribute("data-key"))
+        chosen += 1
+        assert chosen <= 3, "the branch has three concepts"
+    expect(page.get_by_text("Quiz done: 3 of 3 right")).to_be_visible()
+
+    session.rollback()
+    answers = session.scalars(select(QuizQuestion).join(Quiz).where(Quiz.user_id == ada.id)).all()
+    assert len(answers) == 12 and all(answer.answered_at is not None for answer in answers)
+    recall_durations = [a.duration_ms for a in answers if a.chosen_concept_id is None]
+    assert len(recall_durations) == 9 and all(ms and ms > 0 for ms in recall_durations)
