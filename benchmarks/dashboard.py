@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import statistics
 import tempfile
@@ -25,6 +23,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fsrs import State
+from machine import describe_machine
 from sqlalchemy import event, insert, select, text
 
 from studyapp import create_app
@@ -197,24 +196,6 @@ def time_requests(app, runs: int) -> dict[str, tuple[float, list[float], int]]:
     return results
 
 
-def machine() -> str:
-    import sqlite3
-
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs, {platform.python_implementation()} "
-        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
-        f"load average {os.getloadavg()[0]:.1f}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cards", type=int, default=20_000)
@@ -242,7 +223,7 @@ def main() -> None:
         else:
             app = prepare(url, args.cards, args.logs, clock)
         build_s = time.perf_counter() - started
-        print(f"machine: {machine()}")
+        print(f"machine: {describe_machine()}")
         print(
             f"database: {url.split(':', 1)[0]}, built in {build_s:.1f} s "
             f"({args.cards} cards, {args.logs} review log rows)"

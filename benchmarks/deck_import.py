@@ -31,10 +31,7 @@ import argparse
 import bisect
 import copy
 import itertools
-import os
-import platform
 import random
-import sqlite3
 import tempfile
 import time
 from collections import Counter
@@ -44,6 +41,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
+from machine import describe_machine
 from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session
 
@@ -270,21 +268,6 @@ def unrelated_deck(concept_count: int, seed: int) -> str:
     return to_markdown(DECK_TITLE, generated_tree(concept_count, TextMaker(random.Random(seed))))
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}"
-    )
-
-
 class StatementCounter:
     """Counts the SQL statements an engine sends; :func:`timed` resets it."""
 
@@ -384,7 +367,7 @@ def main() -> None:
         engine.dispose()
 
     rules = Counter(match.rule.value for match in plan.matches)
-    print(f"Machine: {machine()}; load average {os.getloadavg()[0]:.1f}")
+    print(f"Machine: {describe_machine()}")
     print(f"Database: {url.split(':', 1)[0]}; {args.concepts:,} concepts, five levels")
     print(f"Version 2 edits: {edits}")
     print(f"Parsing both versions (Markdown, validation): {parse_s:.2f} s")

@@ -32,10 +32,8 @@ import cProfile
 import json
 import math
 import os
-import platform
 import pstats
 import random
-import sqlite3
 import statistics
 import tempfile
 import time
@@ -44,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from fsrs import State
+from machine import describe_machine
 from sqlalchemy import event, select
 
 from studyapp import create_app
@@ -234,21 +233,6 @@ def cpu_timed(
     return timings
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}; SQLite {sqlite3.sqlite_version}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--concepts", type=int, default=5000)
@@ -384,7 +368,7 @@ def main() -> None:
             stack.extend(reversed(node.children))
         layout_ms = timed(args.runs, lambda: layout_forest(forest))
 
-        print(f"Machine: {machine()}")
+        print(f"Machine: {describe_machine()}")
         print(
             f"Database: {url.split(':', 1)[0]}; deck of {len(forest)} concepts "
             f"({len(forest) * 3} cards), {studied} studied: {state_rows} card states, "
