@@ -64,6 +64,14 @@ def live_server(app) -> Iterator[str]:
         server.server_close()
 
 
+def log_in(page, username: str, password: str) -> None:
+    """Log in through the login page, as a person would."""
+    page.goto("/auth/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
 def shoot(page, name: str) -> None:
     """A full-page screenshot into test-artifacts/screenshots/ for a person to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -11,19 +11,12 @@ from datetime import timedelta
 import pytest
 
 from studyapp.db import transaction
-from tests.browser_support import DESKTOP, PHONE, shoot
+from tests.browser_support import DESKTOP, PHONE, log_in, shoot
 from tests.conftest import PASSWORD
 from tests.factories import deck_json
 from tests.test_stats import add_log, add_state, cards_by_concept
 
 pytestmark = pytest.mark.browser
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/auth/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_reviews_done_by_keyboard_show_on_the_dashboard(
@@ -67,7 +60,7 @@ def test_reviews_done_by_keyboard_show_on_the_dashboard(
     page = context.new_page()
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
-    log_in(page, "ada")
+    log_in(page, "ada", PASSWORD)
 
     page.goto("/study")
     for _ in range(3):
@@ -101,7 +94,7 @@ def test_reviews_done_by_keyboard_show_on_the_dashboard(
     expect(page.locator('[data-stat="reviewed"] .tile__value')).to_have_text("3")
 
     phone = browser.new_context(viewport=PHONE, base_url=live_server).new_page()
-    log_in(phone, "ada")
+    log_in(phone, "ada", PASSWORD)
     phone.goto("/dashboard")
     expect(phone.locator('[data-stat="reviewed"] .tile__value')).to_have_text("3")
     shoot(phone, "dashboard-phone")
@@ -115,7 +108,7 @@ def test_reviews_done_by_keyboard_show_on_the_dashboard(
 
     dark = browser.new_context(viewport=DESKTOP, base_url=live_server, color_scheme="dark")
     night = dark.new_page()
-    log_in(night, "ada")
+    log_in(night, "ada", PASSWORD)
     night.goto("/dashboard")
     shoot(night, "dashboard-dark")
     assert not errors, errors

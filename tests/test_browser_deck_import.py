@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from studyapp.models import Concept, Deck
-from tests.browser_support import DESKTOP, PHONE, shoot
+from tests.browser_support import DESKTOP, PHONE, log_in, shoot
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -48,10 +48,7 @@ def test_upload_preview_fix_a_parent_confirm_and_open_the_map(
     deck_file.write_text(OUTLINE, encoding="utf-8")
 
     page = browser.new_context(viewport=DESKTOP, base_url=live_server).new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "ada", PASSWORD)
 
     page.goto("/decks/import")
     expect(page.get_by_text("The limit is 5 MB")).to_be_visible()

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from studyapp.models import Concept, Quiz, QuizQuestion
-from tests.browser_support import DESKTOP, shoot
+from tests.browser_support import DESKTOP, log_in, shoot
 from tests.conftest import PASSWORD
 from tests.factories import deck_json
 
@@ -54,10 +54,7 @@ def test_quiz_a_branch_from_the_map_and_see_its_colour_change(
     ).one()
 
     page = browser.new_context(viewport=DESKTOP, base_url=live_server).new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "ada", PASSWORD)
 
     page.goto(f"/decks/{deck.id}/map")
     node = page.locator(f"#node-{branch.id}")
@@ -100,10 +97,7 @@ def test_a_quiz_is_answered_with_the_keyboard_alone(
         select(Concept).where(Concept.deck_id == deck.id, Concept.title == "Groups")
     ).one()
     page = browser.new_context(viewport=DESKTOP, base_url=live_server).new_page()
-    page.goto("/auth/login")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "ada", PASSWORD)
 
     def start_quiz(mode_label: str) -> None:
         page.goto(f"/decks/{deck.id}/map?focus={groups.id}")

@@ -16,7 +16,7 @@ from studyapp.models import Card, CardKind, CardState, Concept, ReviewLog
 from studyapp.scheduling.memory import Grade, SchedulerSettings
 from studyapp.scheduling.study_day import study_day_for_date
 from studyapp.web.map import DEFAULT_VISIBLE, LARGE_DECK
-from tests.browser_support import DESKTOP, PHONE, SCREENSHOTS, shoot
+from tests.browser_support import DESKTOP, PHONE, SCREENSHOTS, log_in, shoot
 from tests.conftest import PASSWORD, REPO_ROOT, START
 from tests.factories import concept, deck_json, flat_deck_json
 from tests.query_counter import count_queries
@@ -650,10 +650,7 @@ def test_the_map_in_a_browser_panel_folding_zoom_and_keyboard(
     page = context.new_page()
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto("/auth/login")
-    page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "ada", PASSWORD)
 
     page.goto(f"/decks/{seed_id}/map")
     expect(page.locator(".node")).to_have_count(13)

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from studyapp.models import Concept, Quiz, ReviewLog
-from tests.browser_support import DESKTOP, PHONE, SCREENSHOTS, shoot
+from tests.browser_support import DESKTOP, PHONE, SCREENSHOTS, log_in, shoot
 from tests.factories import deck_json
 
 
@@ -331,10 +331,7 @@ def test_take_quizzes_by_keyboard_in_a_browser(
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda error: errors.append(str(error)))
 
-    tab.goto("/auth/login")
-    tab.get_by_label("Username").fill("learner")
-    tab.get_by_label("Password").fill("correct horse battery")
-    tab.get_by_role("button", name="Log in").click()
+    log_in(tab, "learner", "correct horse battery")
 
     # Start a multiple-choice quiz of the first top-level branch from the outline.
     tab.goto(f"/decks/{deck.id}")
