@@ -21,7 +21,7 @@ from studyapp.decks.importer import ImportReport, import_deck
 from studyapp.decks.reading import MAX_DECK_BYTES, read_deck_bytes
 from studyapp.enrolment import enrol, unenrol
 from studyapp.gc_pause import gc_paused
-from studyapp.web.map import AsOfError, map_moment
+from studyapp.map_moment import AsOfError, map_moment
 from studyapp.web.runtime import db_session, now, study_context
 
 UPLOAD_FIELD = "file"

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import datetime
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -46,19 +46,18 @@ from studyapp.map_layout import (
     layout_forest,
     text_width,
 )
+from studyapp.map_moment import AsOfError, MapMoment, map_moment, today_moment
 from studyapp.mastery import MASTERY_LEVELS, MasteryLevel, SubtreeMastery
 from studyapp.models import Card, Deck, ReviewLog
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade
 from studyapp.scheduling.review import StudyContext
-from studyapp.scheduling.study_day import study_day_for_date
 from studyapp.web.runtime import db_session, study_context
 
 blueprint = Blueprint("map", __name__)
 
 LARGE_DECK = 300  # concepts; a larger deck opens folded
 DEFAULT_VISIBLE = 300  # at most this many nodes when a large deck opens
-MAX_YEARS_AHEAD = 10
 RECENT_REVIEWS = 5
 # The quiz modes POST /quizzes accepts (studyapp.models.QuizMode) and their labels here.
 QUIZ_MODES = (("recall", "Recall (flip and rate)"), ("choice", "Multiple choice"))
@@ -80,107 +79,7 @@ BADGE_FONT = 11.0  # px, the due badge and the fold toggle's count
 FADING_SIZE = 16.0
 TOGGLE_SIZE = 22.0
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _ID = re.compile(r"\d{1,12}")
-
-
-# --- "as of a date" -------------------------------------------------------------------
-
-
-class AsOfError(ValueError):
-    """An ``as_of`` the map cannot show; ``status`` 400 (not a date) or 422 (out of range)."""
-
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-
-
-@dataclass(frozen=True)
-class MapMoment:
-    """The moment mastery is computed for, and the end of the day whose due cards count."""
-
-    day: date
-    at: datetime
-    due_before: datetime
-    is_today: bool
-    today: date
-
-    @property
-    def param(self) -> str | None:
-        """``as_of`` for links: None for today, so links stay on "today" as days pass."""
-        return None if self.is_today else self.day.isoformat()
-
-    @property
-    def latest(self) -> date:
-        return _latest_date(self.today)
-
-
-def _latest_date(today: date) -> date:
-    try:
-        return today.replace(year=today.year + MAX_YEARS_AHEAD)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year + MAX_YEARS_AHEAD, day=28)
-
-
-def today_moment(context: StudyContext) -> MapMoment:
-    return MapMoment(
-        day=context.day.date,
-        at=context.now,
-        due_before=context.day.ends_at,
-        is_today=True,
-        today=context.day.date,
-    )
-
-
-def map_moment(raw: str | None, context: StudyContext) -> MapMoment:
-    """The moment for ``as_of`` (docs/mastery.md, "As of a date"); :class:`AsOfError` if none.
-
-    Today (the learner's current study day) is the real now, counting cards
-    due by the end of the study day; a later date D is the start of D's study
-    day, counting cards due by its end. Earlier dates are refused: memory
-    states are not kept, so the past cannot be shown.
-    """
-    if raw is None or not raw.strip():
-        return today_moment(context)
-    text = raw.strip()
-    if not _DATE.fullmatch(text):
-        raise AsOfError(
-            400, "invalid_date", f"as_of must be a date written YYYY-MM-DD, not {raw[:40]!r}."
-        )
-    try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise AsOfError(400, "invalid_date", f"{text} is not a date on the calendar.") from None
-    today = context.day.date
-    if day < today:
-        raise AsOfError(
-            422,
-            "date_in_past",
-            f"{_long_date(day)} is in the past. The map shows what you know today or will "
-            "still know on a later date; earlier memory states are not kept.",
-        )
-    if day > _latest_date(today):
-        raise AsOfError(
-            422,
-            "date_out_of_range",
-            f"{_long_date(day)} is too far ahead; choose a date within {MAX_YEARS_AHEAD} years.",
-        )
-    if day == today:
-        return today_moment(context)
-    study_day = study_day_for_date(day, context.time_zone, context.day_rollover_hour)
-    return MapMoment(
-        day=day,
-        at=study_day.starts_at,
-        due_before=study_day.ends_at,
-        is_today=False,
-        today=today,
-    )
-
-
-def _long_date(day: date) -> str:
-    return f"{day:%a} {day.day} {day:%B %Y}"
 
 
 # --- the forest and the fold state -----------------------------------------------------
