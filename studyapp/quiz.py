@@ -245,7 +245,12 @@ def create_quiz(
     if root.deck_id != deck_id:
         raise NotFound(f"There is no concept {subtree_id} in deck {deck_id}.")
     forest = deck_tree(
-        session, context.user_id, deck_id, now=context.now, scheduler_settings=context.scheduler
+        session,
+        context.user_id,
+        deck_id,
+        now=context.now,
+        scheduler_settings=context.scheduler,
+        due_before=context.day.ends_at,  # as the map counts (branch mastery has no due counts)
     )
     deck_nodes = list(_preorder(forest))
     branch_root = next(node for node in deck_nodes if node.id == subtree_id)
@@ -689,6 +694,7 @@ def branch_mastery(
             deck_id,
             now=context.now,
             scheduler_settings=context.scheduler,
+            due_before=context.day.ends_at,  # as the map counts: one memo for both
         )
     except NotFound:
         return None

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from studyapp.api import serialize
+from studyapp.decks import catalogue
 from studyapp.decks.catalogue import deck_tree
 from studyapp.decks.outline import CardView
 from studyapp.decks.studied_concepts import StudiedConcept, studied_concept
@@ -299,3 +300,34 @@ def test_memo_times_are_utc_whatever_the_database_returns(session, import_text, 
     roots = deck_tree(session, user.id, deck.id, now=START, scheduler_settings=scheduler())
     (view,) = [card for _, _, cards, _, _ in flattened(roots) for card in cards if card.state]
     assert view.due.tzinfo is UTC and view.last_review.tzinfo is UTC
+
+
+def test_the_map_and_the_deck_page_share_the_learners_memo(
+    client, login, make_user, import_text, session, monkeypatch
+):
+    """Cards due later today would be "not due" for a page counting up to now: the pages
+    that show no due counts ask with the map's cut-off, so moving between them recomputes
+    nothing."""
+    ada = make_user("ada")
+    deck = import_text(deck_json(key="memo", concepts=THREE_LEVELS), studied_by=ada).deck
+    for card_id in deck_card_ids(session, deck.id)[:12]:
+        set_state(  # due 2.4 hours after START, later the same study day
+            session,
+            ada.id,
+            card_id,
+            state=2,
+            stability_days=2.1,
+            last_review=START - timedelta(days=2),
+        )
+    login("ada")
+    assert client.get(f"/decks/{deck.id}/map").status_code == 200
+    computed = []
+
+    def counting(*args, **kwargs):
+        computed.append(args[0])
+        return studied_concept(*args, **kwargs)
+
+    monkeypatch.setattr(catalogue, "studied_concept", counting)
+    assert client.get(f"/decks/{deck.id}").status_code == 200
+    assert client.get(f"/decks/{deck.id}/map").status_code == 200
+    assert computed == []

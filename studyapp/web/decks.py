@@ -255,6 +255,9 @@ def deck_page(deck_id: int) -> str:
             deck_id,
             now=context.now,
             scheduler_settings=context.scheduler,
+            # The map's cut-off (due today): this page shows no due counts, and the same
+            # cut-off lets it and the map reuse one memo (decks/studied_concepts.py).
+            due_before=context.day.ends_at,
         )
     except NotFound:
         abort(404)
