@@ -103,7 +103,9 @@ def test_a_quiz_is_answered_with_the_keyboard_alone(
         page.goto(f"/decks/{deck.id}/map?focus={groups.id}")
         panel = page.locator("#map-panel")
         panel.get_by_label(mode_label).check()
-        panel.get_by_role("button", name="Quiz this branch").click()
+        # Until the quiz page has loaded, its shortcuts are not listening yet.
+        with page.expect_navigation():
+            panel.get_by_role("button", name="Quiz this branch").click()
 
     start_quiz("Recall")
     recalled = 0
