@@ -27,13 +27,13 @@ from machine import describe_machine
 from sqlalchemy import event, insert, select, text
 
 from studyapp import create_app
-from studyapp.accounts import create_user
+from studyapp.accounts.users import create_user
 from studyapp.clock import FrozenClock
-from studyapp.db import refresh_planner_statistics, transaction
-from studyapp.decks.importer import import_deck
-from studyapp.decks.reading import read_deck_bytes
-from studyapp.models import Card, CardState, ReviewLog
-from studyapp.schema_migrations import upgrade
+from studyapp.decks.formats.reading import read_deck_bytes
+from studyapp.decks.importing.importer import import_deck
+from studyapp.storage.db import refresh_planner_statistics, transaction
+from studyapp.storage.models import Card, CardState, ReviewLog
+from studyapp.storage.schema_migrations import upgrade
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 HISTORY_DAYS = 5 * 365  # about 274 reviews a day: a heavy, long-time learner
@@ -67,7 +67,7 @@ def prepare(database_url: str, card_count: int, log_count: int, clock: FrozenClo
         }
     )
     if not database_url.startswith("sqlite"):
-        from studyapp.models import Base
+        from studyapp.storage.models import Base
 
         engine = app.extensions["studyapp.engine"]
         Base.metadata.drop_all(engine)

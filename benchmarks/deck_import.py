@@ -45,14 +45,14 @@ from machine import describe_machine
 from sqlalchemy import Engine, event, insert, select
 from sqlalchemy.orm import Session
 
-from studyapp.accounts import create_user
-from studyapp.db import make_engine, make_session_factory, transaction
+from studyapp.accounts.users import create_user
 from studyapp.decks.document import DeckDraft
-from studyapp.decks.import_plan import ImportPlan, plan_import
-from studyapp.decks.importer import ImportReport, import_deck
-from studyapp.decks.reading import read_deck_bytes
-from studyapp.models import Base, Card, CardState, Concept
-from studyapp.schema_migrations import upgrade
+from studyapp.decks.formats.reading import read_deck_bytes
+from studyapp.decks.importing.importer import ImportReport, import_deck
+from studyapp.decks.importing.plan import ImportPlan, plan_import
+from studyapp.storage.db import make_engine, make_session_factory, transaction
+from studyapp.storage.models import Base, Card, CardState, Concept
+from studyapp.storage.schema_migrations import upgrade
 
 T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

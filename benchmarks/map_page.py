@@ -15,7 +15,7 @@ client (server time, no network):
   ``POST /api/v1/reviews``, untimed); and as the first request of the deck in the
   process, with the tree's caches emptied before each run
   (studyapp/api/untouched_branches.py, studied_concept_heads.py,
-  studyapp/decks/studied_concepts.py);
+  studyapp/map/studied_concepts.py);
 
 and, for the breakdown, ``deck_tree`` (with the views' garbage-collector pause)
 and ``layout_forest`` (every node visible) alone. Prints the
@@ -46,21 +46,21 @@ from machine import describe_machine
 from sqlalchemy import event, select
 
 from studyapp import create_app
-from studyapp.accounts import create_user
+from studyapp.accounts.users import create_user
 from studyapp.api.studied_concept_heads import studied_concept_heads
 from studyapp.api.untouched_branches import untouched_branches
 from studyapp.clock import FrozenClock
-from studyapp.db import transaction
 from studyapp.decks.catalogue import deck_tree
-from studyapp.decks.importer import import_deck
-from studyapp.decks.reading import read_deck_bytes
-from studyapp.decks.studied_concepts import studied_concepts
-from studyapp.enrolment import enrol
+from studyapp.decks.formats.reading import read_deck_bytes
+from studyapp.decks.importing.importer import import_deck
 from studyapp.gc_pause import gc_paused
-from studyapp.map_layout import layout_forest
-from studyapp.models import Base, Card, CardState, Concept, ReviewLog, User
-from studyapp.scheduling.review import StudyContext
-from studyapp.schema_migrations import upgrade
+from studyapp.library.enrolment import enrol
+from studyapp.map.layout import layout_forest
+from studyapp.map.studied_concepts import studied_concepts
+from studyapp.scheduling.rating import StudyContext
+from studyapp.storage.db import transaction
+from studyapp.storage.models import Base, Card, CardState, Concept, ReviewLog, User
+from studyapp.storage.schema_migrations import upgrade
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 PASSWORD = "benchmark-password"

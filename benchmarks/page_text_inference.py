@@ -24,8 +24,8 @@ import time
 from collections.abc import Sequence
 
 from studyapp.decks.document import ConceptDraft, DeckDraft, DeckValidationError
-from studyapp.decks.hierarchy_inference import MapTooCostlyError, infer_parents
-from studyapp.decks.page_text import MAX_PAGE_TEXT_CONCEPTS, parse_page_text
+from studyapp.decks.formats.hierarchy_inference import MapTooCostlyError, infer_parents
+from studyapp.decks.formats.page_text import MAX_PAGE_TEXT_CONCEPTS, parse_page_text
 
 _CONSONANTS = "bcdfghklmnprstvz"
 _VOWELS = "aeiou"

@@ -25,13 +25,13 @@ from fsrs import State
 from sqlalchemy import event, select
 
 from studyapp import create_app
-from studyapp.accounts import create_user
+from studyapp.accounts.users import create_user
 from studyapp.clock import FrozenClock
-from studyapp.db import transaction
-from studyapp.decks.importer import import_deck
-from studyapp.decks.reading import read_deck_bytes
-from studyapp.models import Card, CardState, ReviewLog
-from studyapp.schema_migrations import upgrade
+from studyapp.decks.formats.reading import read_deck_bytes
+from studyapp.decks.importing.importer import import_deck
+from studyapp.storage.db import transaction
+from studyapp.storage.models import Card, CardState, ReviewLog
+from studyapp.storage.schema_migrations import upgrade
 
 START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -1,10 +1,10 @@
 """Alembic environment for studyapp.
 
 The URL comes from the Alembic config's ``sqlalchemy.url`` main option
-(``studyapp.schema_migrations.alembic_config`` sets it), else from the
+(``studyapp.storage.schema_migrations.alembic_config`` sets it), else from the
 environment exactly as the app reads it. The engine is the app's own
-(``studyapp.db.make_engine``), and the comparison options are shared with
-``studyapp.schema_migrations.schema_differences`` so that "migrations agree
+(``studyapp.storage.db.make_engine``), and the comparison options are shared with
+``studyapp.storage.schema_migrations.schema_differences`` so that "migrations agree
 with the models" means the same thing in tests, CLI and autogenerate.
 """
 
@@ -14,8 +14,8 @@ from alembic import context
 from sqlalchemy import Connection
 
 from studyapp.config import database_url_from_environment
-from studyapp.db import make_engine
-from studyapp.schema_migrations import DEFAULT_INSTANCE_PATH, migration_context_options
+from studyapp.storage.db import make_engine
+from studyapp.storage.schema_migrations import DEFAULT_INSTANCE_PATH, migration_context_options
 
 config = context.config
 

@@ -10,7 +10,7 @@ from flask import Flask
 from studyapp.clock import SystemClock
 from studyapp.config import database_url_from_environment, secret_key_from_environment
 
-# A request may carry a deck file of up to 5 MB (studyapp.decks.reading.MAX_DECK_BYTES),
+# A request may carry a deck file of up to 5 MB (studyapp.decks.formats.reading.MAX_DECK_BYTES),
 # which an import preview sends back base64-encoded (a third larger) with its form.
 MAX_REQUEST_BYTES = 8 * 1024 * 1024
 
@@ -69,9 +69,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(study.blueprint)
     app.register_blueprint(settings.blueprint)
     app.register_blueprint(map_pages.blueprint)
-    from studyapp.web import quiz  # the quiz pages (studyapp.quiz)
+    from studyapp.web import quiz  # the quiz pages (studyapp.quiz.quizzes)
     app.register_blueprint(quiz.blueprint)
-    from studyapp.web import dashboard  # how studying is going (studyapp.stats)
+    from studyapp.web import dashboard  # how studying is going (studyapp.stats.dashboard)
     app.register_blueprint(dashboard.blueprint)
     from studyapp.web import export  # history downloads (docs/export.md)
     app.register_blueprint(export.blueprint)

@@ -11,12 +11,12 @@ from pathlib import Path
 from flask import Flask
 
 from studyapp import create_app
-from studyapp.accounts import AccountError, create_user, set_admin
-from studyapp.db import transaction
+from studyapp.accounts.users import AccountError, create_user, set_admin
 from studyapp.decks.catalogue import all_decks
 from studyapp.decks.document import DeckValidationError
-from studyapp.decks.importer import import_deck
-from studyapp.decks.reading import deck_files, read_deck_path
+from studyapp.decks.formats.reading import deck_files, read_deck_path
+from studyapp.decks.importing.importer import import_deck
+from studyapp.storage.db import transaction
 
 
 def _session(app: Flask):
@@ -28,7 +28,7 @@ def _now(app: Flask):
 
 
 def cmd_db(app: Flask, args: argparse.Namespace) -> int:
-    from studyapp import schema_migrations
+    from studyapp.storage import schema_migrations
 
     url = app.config["DATABASE_URL"]
     if args.action == "upgrade":
@@ -123,7 +123,7 @@ def cmd_export_user(app: Flask, args: argparse.Namespace) -> int:
     import os
     import tempfile
 
-    from studyapp.user_export import UserExportError, export_user
+    from studyapp.backup.user_backup import UserExportError, export_user
 
     with _session(app) as session:
         try:
@@ -156,7 +156,7 @@ def cmd_export_user(app: Flask, args: argparse.Namespace) -> int:
 def cmd_import_user(app: Flask, args: argparse.Namespace) -> int:
     import json
 
-    from studyapp.user_export import UserImportError, import_user
+    from studyapp.backup.user_backup import UserImportError, import_user
 
     try:
         raw = sys.stdin.read() if args.path == "-" else Path(args.path).read_text("utf-8")

@@ -18,7 +18,6 @@ import random
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,15 +27,17 @@ from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from studyapp import create_app, enrolment
-from studyapp.accounts import create_user
+from studyapp import create_app
+from studyapp.accounts.users import create_user
 from studyapp.clock import FrozenClock
-from studyapp.db import make_engine, make_session_factory, transaction
-from studyapp.decks.importer import ImportReport, import_deck
-from studyapp.decks.reading import read_deck_bytes
-from studyapp.models import Base, Deck, User
+from studyapp.decks.formats.reading import read_deck_bytes
+from studyapp.decks.importing.importer import ImportReport, import_deck
+from studyapp.library import enrolment
+from studyapp.storage.db import make_engine, make_session_factory, transaction
+from studyapp.storage.models import Base, Deck, User
+from tests.support.paths import SEED_DIR
 
-pytest_plugins = ["tests.browser_support"]
+pytest_plugins = ["tests.support.browser"]
 
 # Database-backed examples take uneven time on shared 2-core machines, so no
 # per-example deadline. Loading the profile here also imports hypothesis at
@@ -45,8 +46,6 @@ pytest_plugins = ["tests.browser_support"]
 hypothesis_settings.register_profile("studyapp", deadline=None)
 hypothesis_settings.load_profile("studyapp")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-SEED_DIR = REPO_ROOT.parent / "shared" / "seeds"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 # A Monday morning, well clear of any day boundary in UTC.
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -202,7 +201,7 @@ def enrol(session: Session, clock: FrozenClock) -> Callable[..., None]:
     """``enrol(ada, deck, other_deck)``: add decks to a user's studies, as the library's Add
     button does (decks as ImportReports, Decks or ids; the user as a User or an id).
 
-    Users study only the decks they add; see studyapp/enrolment.py.
+    Users study only the decks they add; see studyapp/library/enrolment.py.
     """
 
     def add(user: Studier, *decks: DeckLike) -> None:

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from sqlalchemy import func, select
 
-from studyapp.accounts import authenticate
+from studyapp.accounts.users import authenticate
 from studyapp.cli import main
-from studyapp.models import Deck
-from studyapp.schema_migrations import head_revision
-from tests.factories import deck_json
-
-DECKS_DIR = Path(__file__).resolve().parents[1] / "decks"
+from studyapp.storage.models import Deck
+from studyapp.storage.schema_migrations import head_revision
+from tests.support.factories import deck_json
+from tests.support.paths import DECKS_DIR
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from studyapp import create_app
 from studyapp.config import ConfigurationError, secret_key_from_environment
-from studyapp.db import make_engine
+from studyapp.storage.db import make_engine
 
 
 def test_secret_key_is_generated_once_and_kept_for_the_embedded_default(monkeypatch, tmp_path):

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from studyapp.accounts import authenticate, issue_api_token, user_for_api_token
+from studyapp.accounts.users import authenticate, issue_api_token, user_for_api_token
 from studyapp.api.blueprint import api_blueprint
 from studyapp.api.errors import ApiError
 from studyapp.api.parsing import json_object, str_field
-from studyapp.db import transaction
-from studyapp.models import User
+from studyapp.storage.db import transaction
+from studyapp.storage.models import User
 from studyapp.web.runtime import db_session, now
 
 REALM = "studyapp"

@@ -19,9 +19,9 @@ from studyapp.api.decks import read_upload
 from studyapp.api.errors import ApiError
 from studyapp.api.parsing import MAX_ID
 from studyapp.decks.catalogue import visible_deck
-from studyapp.decks.deck_export import ExportFormat, export_deck, stored_draft
 from studyapp.decks.document import ConceptDraft
-from studyapp.decks.import_plan import plan_import
+from studyapp.decks.export import ExportFormat, export_deck, stored_draft
+from studyapp.decks.importing.plan import plan_import
 from studyapp.web.runtime import db_session
 
 

@@ -24,7 +24,7 @@ from werkzeug.routing import RoutingException
 from studyapp.api.blueprint import API_PREFIX, api_blueprint
 from studyapp.decks.catalogue import NotFound
 from studyapp.decks.document import DeckValidationError
-from studyapp.scheduling.review import ReviewError
+from studyapp.scheduling.rating import ReviewError
 
 # Codes for statuses whose HTTP reason phrase would make an awkward name.
 _STATUS_CODES = {

@@ -369,7 +369,7 @@ def _schemas() -> dict[str, Schema]:
 
 
 def _quiz_schemas() -> dict[str, Schema]:
-    """Quizzes (studyapp.quiz; docs/quiz.md)."""
+    """Quizzes (studyapp.quiz.quizzes; docs/quiz.md)."""
     rating = {
         "type": "integer",
         "minimum": 1,
@@ -566,7 +566,7 @@ _MASTERY_LEVELS = ["not_started", "learning", "familiar", "proficient", "mastere
 
 
 def _mastery_schema() -> Schema:
-    """A concept's mastery and its sub-tree's (studyapp.mastery; docs/mastery.md)."""
+    """A concept's mastery and its sub-tree's (studyapp.map.mastery; docs/mastery.md)."""
     chance = {"type": "number", "minimum": 0, "maximum": 1}
     return _object(
         {
@@ -980,7 +980,7 @@ def _quiz_paths() -> dict[str, Any]:
 
 
 def _export_paths() -> dict[str, Any]:
-    """Downloads of the user's own history (studyapp.review_export; docs/export.md)."""
+    """Downloads of the user's own history (studyapp.stats.review_csv; docs/export.md)."""
     columns = "card_id,review_time,review_rating,review_state,review_duration"
     return {
         "/export/reviews.csv": {
@@ -1014,7 +1014,7 @@ def _export_paths() -> dict[str, Any]:
 
 
 def _stats_schemas() -> dict[str, Schema]:
-    """The dashboard's figures (studyapp.stats; docs/dashboard.md)."""
+    """The dashboard's figures (studyapp.stats.dashboard; docs/dashboard.md)."""
     count = {"type": "integer", "minimum": 0}
     share = {"type": "number", "minimum": 0, "maximum": 1}
     date = {"type": "string", "format": "date", "description": "A study day, by its local date."}

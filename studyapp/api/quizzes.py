@@ -1,6 +1,6 @@
 """Quizzes through the API: start one on a branch, take its questions in order, see the result.
 
-The rules (order, options, scoring, what is stored) are :mod:`studyapp.quiz`'s
+The rules (order, options, scoring, what is stored) are :mod:`studyapp.quiz.quizzes`'s
 and docs/quiz.md's; this module only reads requests and shapes answers.
 """
 
@@ -10,14 +10,14 @@ from typing import Any
 
 from flask import Response, jsonify, url_for
 
-from studyapp import quiz as quizzes
 from studyapp.api.auth import current_user
 from studyapp.api.blueprint import api_blueprint
 from studyapp.api.errors import error_response, invalid_request
 from studyapp.api.parsing import MAX_ID, MAX_INT32, int_field, json_object, str_field
 from studyapp.api.serialize import timestamp
-from studyapp.mastery import MASTERY_LEVELS
-from studyapp.models import QuizMode
+from studyapp.map.mastery import MASTERY_LEVELS
+from studyapp.quiz import quizzes as quizzes
+from studyapp.storage.models import QuizMode
 from studyapp.web.runtime import db_session, study_context
 
 QUIZ_MODES = [mode.value for mode in QuizMode]

@@ -14,7 +14,7 @@ from studyapp.api.parsing import MAX_ID, MAX_INT32, id_parameter, int_field, jso
 from studyapp.decks.catalogue import NotFound, study_card, visible_concept, visible_deck
 from studyapp.scheduling.memory import Grade, preview_grades
 from studyapp.scheduling.queue import QueueScope
-from studyapp.scheduling.review import (
+from studyapp.scheduling.rating import (
     CardNotFound,
     find_card_state,
     memory_of,

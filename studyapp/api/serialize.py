@@ -14,17 +14,17 @@ from studyapp.api.studied_concept_heads import (
     studied_concept_heads,
 )
 from studyapp.api.untouched_branches import untouched_branches
-from studyapp.card_faces import CardFaces
 from studyapp.clock import as_utc
+from studyapp.decks.card_faces import CardFaces
 from studyapp.decks.catalogue import CardView, ConceptNode, DeckSummary
-from studyapp.decks.outline import STATE_NAMES
-from studyapp.mastery import MASTERY_LEVELS
+from studyapp.map.mastery import MASTERY_LEVELS
+from studyapp.map.outline import STATE_NAMES
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, MemoryState
 from studyapp.scheduling.queue import QueueEntry
-from studyapp.scheduling.review import RatingResult, UndoResult
+from studyapp.scheduling.rating import RatingResult, UndoResult
 from studyapp.scheduling.today import TodayCounts
-from studyapp.stats import DashboardStats, PassFail
+from studyapp.stats.dashboard import DashboardStats, PassFail
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -216,7 +216,7 @@ def _pass_fail(counts: PassFail) -> dict[str, Any]:
 
 
 def stats(figures: DashboardStats) -> dict[str, Any]:
-    """The dashboard's figures (studyapp.stats; docs/dashboard.md)."""
+    """The dashboard's figures (studyapp.stats.dashboard; docs/dashboard.md)."""
     today_figures = figures.today
     return {
         "deck_id": figures.deck_id,

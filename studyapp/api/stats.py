@@ -1,4 +1,4 @@
-"""The dashboard's figures as JSON: ``GET /api/v1/stats?deck_id=…`` (studyapp.stats)."""
+"""The dashboard's figures as JSON: ``GET /api/v1/stats?deck_id=…`` (studyapp.stats.dashboard)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from studyapp.api.auth import current_user
 from studyapp.api.blueprint import api_blueprint
 from studyapp.api.parsing import id_parameter
 from studyapp.decks.catalogue import visible_deck
-from studyapp.stats import dashboard_stats
+from studyapp.stats.dashboard import dashboard_stats
 from studyapp.web.runtime import db_session, study_context
 
 

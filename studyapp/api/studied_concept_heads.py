@@ -5,7 +5,7 @@ their states, mastery, sub-tree figures) that changes only when those values do:
 a review of one card leaves the rest of a large map as it was. The tree's JSON
 (``GET /api/v1/decks/{id}/tree``) keeps each such concept's encoded "head" (the
 object up to its ``"children":[``) per learner and deck version
-(studyapp/learner_memos.py), with the values it was encoded from, and reuses it
+(studyapp/map/learner_memos.py), with the values it was encoded from, and reuses it
 while they are equal.
 """
 
@@ -15,10 +15,10 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from studyapp.decks.catalogue import ConceptNode
-from studyapp.decks.outline import CardView
-from studyapp.decks.studied_concepts import MAX_MEMO_CONCEPTS
-from studyapp.learner_memos import LearnerMemos
-from studyapp.mastery import ConceptMastery, SubtreeMastery
+from studyapp.map.learner_memos import LearnerMemos
+from studyapp.map.mastery import ConceptMastery, SubtreeMastery
+from studyapp.map.outline import CardView
+from studyapp.map.studied_concepts import MAX_MEMO_CONCEPTS
 
 # About 1.6 kB per head (1.4 kB of JSON with benchmarks/map_page.py's texts): as many
 # as the studied-concept memo holds (MAX_MEMO_CONCEPTS) take about 40 MB.

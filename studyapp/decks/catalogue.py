@@ -4,7 +4,7 @@ Every function takes the user's id and only returns what that user may see:
 public decks and the user's own private decks. A deck or card outside that
 set is reported as not found, never as forbidden, so ids of other users'
 decks leak nothing. Of the decks a user sees, those they have added to their
-studies (:mod:`studyapp.enrolment`) are marked ``enrolled``; :func:`studied_decks`
+studies (:mod:`studyapp.library.enrolment`) are marked ``enrolled``; :func:`studied_decks`
 lists only those.
 """
 
@@ -16,26 +16,26 @@ from datetime import datetime
 from sqlalchemy import exists, func, literal, select, true, type_coerce
 from sqlalchemy.orm import Session, aliased
 
-from studyapp.card_faces import CardFaces, make_faces
 from studyapp.clock import as_utc
-from studyapp.db import UTCDateTime
-from studyapp.decks.outline import CardView, DeckOutline, deck_outline
-from studyapp.decks.studied_concepts import (
-    StudiedConcept,
-    studied_concept,
-    studied_concept_memo,
-    studied_concepts,
-)
-from studyapp.learner_memos import LearnerMemos
-from studyapp.mastery import (
+from studyapp.decks.card_faces import CardFaces, make_faces
+from studyapp.map.learner_memos import LearnerMemos
+from studyapp.map.mastery import (
     NOT_STARTED_MASTERY,
     ConceptMastery,
     SubtreeMastery,
     subtree_masteries_in_map_order,
 )
-from studyapp.models import Card, CardState, Concept, Deck, Enrolment
+from studyapp.map.outline import CardView, DeckOutline, deck_outline
+from studyapp.map.studied_concepts import (
+    StudiedConcept,
+    studied_concept,
+    studied_concept_memo,
+    studied_concepts,
+)
 from studyapp.scheduling.memory import SchedulerSettings, forgetting_curve
 from studyapp.scheduling.queue import studied_deck_clause, visible_deck_clause
+from studyapp.storage.db import UTCDateTime
+from studyapp.storage.models import Card, CardState, Concept, Deck, Enrolment
 
 # Longest title search honoured; a longer ?q= is cut (titles are at most 300 characters).
 MAX_SEARCH_LENGTH = 300

@@ -64,7 +64,7 @@ class ConceptDraft:
     file gives none, validation derives one from the title path and sets
     ``key_is_derived``. A re-import matches concepts with derived keys by
     title path, title or summary when their key finds no match
-    (:mod:`studyapp.decks.concept_matching`); a key the file gave is matched
+    (:mod:`studyapp.decks.importing.matching`); a key the file gave is matched
     by key only.
     """
 

@@ -28,9 +28,17 @@ from fsrs import State
 from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
-from studyapp.models import CARD_KIND_ORDER, Card, CardState, Concept, Deck, Enrolment, ReviewLog
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
 from studyapp.scheduling.study_day import StudyDay
+from studyapp.storage.models import (
+    CARD_KIND_ORDER,
+    Card,
+    CardState,
+    Concept,
+    Deck,
+    Enrolment,
+    ReviewLog,
+)
 
 LEARN_AHEAD = timedelta(minutes=20)
 

@@ -9,13 +9,13 @@ from fsrs import State
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp.models import Card, CardState, ReviewLog
 from studyapp.scheduling.queue import (
     DailyQueue,
     QueueScope,
     restrict_to_scope,
 )
-from studyapp.scheduling.review import StudyContext, todays_queue
+from studyapp.scheduling.rating import StudyContext, todays_queue
+from studyapp.storage.models import Card, CardState, ReviewLog
 
 
 @dataclass(frozen=True)

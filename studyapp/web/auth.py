@@ -9,8 +9,8 @@ from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from studyapp.accounts import AccountError, authenticate, create_user
-from studyapp.db import transaction
+from studyapp.accounts.users import AccountError, authenticate, create_user
+from studyapp.storage.db import transaction
 from studyapp.web.forms import LoginForm, PostForm, RegisterForm
 from studyapp.web.runtime import db_session, now
 

@@ -1,7 +1,7 @@
 """The dashboard: how the user's studying is going, overall or for one deck (``?deck=<id>``).
 
-The figures come from :func:`studyapp.stats.dashboard_stats`; this module
-only turns them into charts (:mod:`studyapp.charts`) and sentences.
+The figures come from :func:`studyapp.stats.dashboard.dashboard_stats`; this module
+only turns them into charts (:mod:`studyapp.stats.charts`) and sentences.
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from studyapp.charts import (
+from studyapp.decks.catalogue import NotFound, visible_deck
+from studyapp.map.mastery import MASTERY_LEVELS
+from studyapp.stats.charts import (
     Bar,
     Chart,
     Rate,
@@ -26,9 +28,7 @@ from studyapp.charts import (
     score_chart,
     stacked_bars,
 )
-from studyapp.decks.catalogue import NotFound, visible_deck
-from studyapp.mastery import MASTERY_LEVELS
-from studyapp.stats import DashboardStats, dashboard_stats
+from studyapp.stats.dashboard import DashboardStats, dashboard_stats
 from studyapp.web.runtime import db_session, study_context
 
 blueprint = Blueprint("dashboard", __name__)

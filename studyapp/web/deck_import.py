@@ -1,7 +1,7 @@
 """Importing a deck from the browser: upload or paste, preview the change, confirm or cancel.
 
 ``GET /decks/import`` is the form. ``POST /decks/import`` reads the file and
-shows the preview (:func:`studyapp.decks.import_plan.plan_import`: the parsed
+shows the preview (:func:`studyapp.decks.importing.plan.plan_import`: the parsed
 tree, every problem, and the difference against the stored version), writing
 nothing. The preview carries the file itself (base64) and any parent moves in
 hidden fields, so no half-finished import is ever stored and any app server
@@ -39,25 +39,25 @@ from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from studyapp.db import transaction
 from studyapp.decks.document import DeckDraft, DeckProblem, DeckValidationError, SourceLocation
-from studyapp.decks.hierarchy_edit import (
+from studyapp.decks.formats.reading import MAX_DECK_BYTES, read_deck_bytes
+from studyapp.decks.importing.hierarchy_edit import (
     ParentMove,
     apply_moves,
     finish_moves,
     moves_from_text,
     moves_to_text,
 )
-from studyapp.decks.import_plan import ImportPlan, plan_import
-from studyapp.decks.importer import (
+from studyapp.decks.importing.importer import (
     DeckChangedError,
     ImportReport,
     ProgressCallback,
     import_deck,
 )
-from studyapp.decks.reading import MAX_DECK_BYTES, read_deck_bytes
-from studyapp.enrolment import enrol
-from studyapp.text_diff import word_diff
+from studyapp.decks.importing.plan import ImportPlan, plan_import
+from studyapp.decks.importing.word_diff import word_diff
+from studyapp.library.enrolment import enrol
+from studyapp.storage.db import transaction
 from studyapp.web.forms import ImportConfirmForm, ImportForm
 from studyapp.web.roles import require_admin
 from studyapp.web.runtime import db_session, now

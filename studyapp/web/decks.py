@@ -38,7 +38,6 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
-from studyapp.db import transaction
 from studyapp.decks.catalogue import (
     MAX_SEARCH_LENGTH,
     ConceptNode,
@@ -47,14 +46,15 @@ from studyapp.decks.catalogue import (
     studied_decks,
     visible_deck,
 )
-from studyapp.decks.deck_export import ExportFormat, export_deck, stored_draft, user_scheduling
-from studyapp.decks.library import LibraryDeck, NotOwner, library, set_public
-from studyapp.decks.reading import MAX_DECK_BYTES
-from studyapp.enrolment import enrol, is_enrolled, unenrol
-from studyapp.mastery import MasteryLevel
+from studyapp.decks.export import ExportFormat, export_deck, stored_draft, user_scheduling
+from studyapp.decks.formats.reading import MAX_DECK_BYTES
+from studyapp.library.enrolment import enrol, is_enrolled, unenrol
+from studyapp.library.listing import LibraryDeck, NotOwner, library, set_public
+from studyapp.map.mastery import MasteryLevel
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.queue import QueueKind
-from studyapp.scheduling.review import todays_queue
+from studyapp.scheduling.rating import todays_queue
+from studyapp.storage.db import transaction
 from studyapp.web.forms import ImportForm, LibraryActionForm, VisibilityForm
 from studyapp.web.runtime import db_session, now, study_context
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, stream_with_context
 from flask_login import current_user, login_required
 
-from studyapp.review_export import REVIEW_CSV_FILENAME, iter_review_csv
+from studyapp.stats.review_csv import REVIEW_CSV_FILENAME, iter_review_csv
 from studyapp.web.runtime import db_session
 
 blueprint = Blueprint("export", __name__, url_prefix="/export")

@@ -30,7 +30,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from studyapp.accounts import MIN_PASSWORD_LENGTH, USERNAME_PATTERN
+from studyapp.accounts.users import MIN_PASSWORD_LENGTH, USERNAME_PATTERN
 from studyapp.scheduling.steps import StepsError, parse_steps
 from studyapp.scheduling.study_day import is_known_time_zone, time_zone_choices
 

@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_deck
-from studyapp.enrolment import is_enrolled
 from studyapp.gc_pause import gc_paused
-from studyapp.map_layout import (
+from studyapp.library.enrolment import is_enrolled
+from studyapp.map.layout import (
     DEFAULT_CONFIG,
     Layout,
     LayoutConfig,
@@ -46,12 +46,12 @@ from studyapp.map_layout import (
     layout_forest,
     text_width,
 )
-from studyapp.map_moment import AsOfError, MapMoment, map_moment, today_moment
-from studyapp.mastery import MASTERY_LEVELS, MasteryLevel, SubtreeMastery
-from studyapp.models import Card, Deck, ReviewLog
+from studyapp.map.mastery import MASTERY_LEVELS, MasteryLevel, SubtreeMastery
+from studyapp.map.moment import AsOfError, MapMoment, map_moment, today_moment
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.review import StudyContext
+from studyapp.scheduling.rating import StudyContext
+from studyapp.storage.models import Card, Deck, ReviewLog
 from studyapp.web.runtime import db_session, study_context
 
 blueprint = Blueprint("map", __name__)
@@ -59,7 +59,7 @@ blueprint = Blueprint("map", __name__)
 LARGE_DECK = 300  # concepts; a larger deck opens folded
 DEFAULT_VISIBLE = 300  # at most this many nodes when a large deck opens
 RECENT_REVIEWS = 5
-# The quiz modes POST /quizzes accepts (studyapp.models.QuizMode) and their labels here.
+# The quiz modes POST /quizzes accepts (studyapp.storage.models.QuizMode) and their labels here.
 QUIZ_MODES = (("recall", "Recall (flip and rate)"), ("choice", "Multiple choice"))
 QUIZZES_PATH = "/quizzes"  # "Quiz this branch" posts here; the quizzes blueprint owns it
 

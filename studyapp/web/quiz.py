@@ -4,7 +4,7 @@ Starting and answering are POSTs that redirect (303) to the quiz's page, so a
 reload never answers twice; the page shows the current question, or the
 results once every question is answered. Answering a question again (a double
 click, the browser's Back button) changes nothing: the domain returns the
-stored answer. The rules live in :mod:`studyapp.quiz` (docs/quiz.md).
+stored answer. The rules live in :mod:`studyapp.quiz.quizzes` (docs/quiz.md).
 """
 
 from __future__ import annotations
@@ -18,14 +18,14 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
-from studyapp import quiz as quizzes
 from studyapp.decks.catalogue import NotFound, visible_deck
-from studyapp.enrolment import is_enrolled
-from studyapp.mastery import MASTERY_LEVELS
-from studyapp.models import QuizMode
+from studyapp.library.enrolment import is_enrolled
+from studyapp.map.mastery import MASTERY_LEVELS
+from studyapp.quiz import quizzes as quizzes
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
-from studyapp.scheduling.review import ReviewError, find_card_state, memory_of
+from studyapp.scheduling.rating import ReviewError, find_card_state, memory_of
+from studyapp.storage.models import QuizMode
 from studyapp.web.forms import MAX_DURATION_MS
 from studyapp.web.runtime import db_session, study_context
 from studyapp.web.study import GRADE_HINTS, PROMPTS

@@ -13,9 +13,9 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
-from studyapp.db import make_engine, make_session_factory
-from studyapp.models import User
-from studyapp.scheduling.review import StudyContext
+from studyapp.scheduling.rating import StudyContext
+from studyapp.storage.db import make_engine, make_session_factory
+from studyapp.storage.models import User
 
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from studyapp.db import transaction
+from studyapp.storage.db import transaction
 from studyapp.web.forms import SettingsForm
 from studyapp.web.runtime import db_session
 

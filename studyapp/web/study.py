@@ -20,15 +20,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from studyapp.db import transaction
 from studyapp.decks.catalogue import NotFound, study_card, visible_concept, visible_deck
-from studyapp.enrolment import enrol, is_enrolled, studies_any_deck
-from studyapp.models import Concept, Deck
-from studyapp.scheduling import review
+from studyapp.library.enrolment import enrol, is_enrolled, studies_any_deck
+from studyapp.scheduling import rating as review
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
 from studyapp.scheduling.queue import QueueScope
 from studyapp.scheduling.today import today_counts
+from studyapp.storage.db import transaction
+from studyapp.storage.models import Concept, Deck
 from studyapp.web.forms import RatingForm, StudyStartForm, UndoForm
 from studyapp.web.runtime import db_session, now, study_context
 

@@ -1,0 +1,816 @@
+"""One user's account and history as a portable JSON document, and back.
+
+The document (``docs/export.md`` describes every field)::
+
+    {"format": "studyapp-user", "version": 2, "exported_at": ...,
+     "user": {...}, "settings": {...}, "decks": [...], "enrolments": [...],
+     "card_states": [...], "review_logs": [...]}
+
+Cards and decks are named portably, never by database id::
+
+    {"deck": "algebra", "owner": "public", "concept": "groups", "kind": "recall"}
+    {"deck": "algebra", "owner": "public", "created_at": ...}    (an enrolment)
+
+``owner`` is ``"public"`` (an owner-less deck an administrator imported) or
+``"self"`` (one of the user's own private decks, which the document carries in
+full under ``decks``). So a document imports into any database that holds the
+same public decks, under the same or another username.
+
+:func:`export_user` reads; :func:`import_user` checks everything first and
+then writes without committing, so the caller's one transaction either stores
+the whole user or nothing. Both are plain functions of a session.
+
+Evolving the format: a new kind of data becomes a new top-level section and a
+new ``version``. An importer refuses versions it does not know and sections it
+does not know, rather than dropping data silently. Version 2 added
+``enrolments`` (the decks the user studies); a version 1 document still
+imports, its user enrolled in every deck they may see afterwards (every public
+deck of the database and their own decks), which is what they studied when
+version 1 was current.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from studyapp.accounts.users import USERNAME_PATTERN, find_user
+from studyapp.clock import as_utc
+from studyapp.library.enrolment import enrol_in_visible_decks
+from studyapp.storage.models import (
+    Card,
+    CardState,
+    Concept,
+    Deck,
+    Enrolment,
+    ReviewLog,
+    User,
+    UserSettings,
+)
+
+FORMAT = "studyapp-user"
+VERSION = 2
+SUPPORTED_VERSIONS = frozenset({1, 2})
+
+PUBLIC = "public"
+SELF = "self"
+
+# Every field of each section, in document order. tests/backup/test_user_backup.py
+# checks these against the models, so a new column cannot be left out unnoticed.
+USER_FIELDS = ("username", "password_hash", "is_admin", "created_at")
+SETTINGS_FIELDS = (
+    "desired_retention",
+    "new_cards_per_day",
+    "max_reviews_per_day",
+    "time_zone",
+    "day_rollover_hour",
+    "learning_steps",
+    "relearning_steps",
+)
+DECK_FIELDS = (
+    "key",
+    "title",
+    "description",
+    "is_public",
+    "source_format",
+    "created_at",
+    "updated_at",
+)
+# A concept's "key" and "parent" (its parent's key) come first, its "cards" last.
+CONCEPT_FIELDS = (
+    "title",
+    "summary",
+    "detail",
+    "position",
+    "depth",
+    "map_order",
+    "subtree_last_order",
+    "retired_at",
+)
+CARD_STATE_FIELDS = (
+    "state",
+    "step",
+    "stability_days",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "version",
+)
+REVIEW_LOG_FIELDS = (
+    "rating",
+    "reviewed_at",
+    "duration_ms",
+    "request_id",
+    "before_state",
+    "before_step",
+    "before_stability_days",
+    "before_difficulty",
+    "before_due",
+    "before_last_review",
+    "after_state",
+    "after_step",
+    "after_stability_days",
+    "after_difficulty",
+    "after_due",
+)
+CARD_REF_FIELDS = ("deck", "owner", "concept", "kind")
+ENROLMENT_FIELDS = ("deck", "owner", "created_at")
+SECTIONS = ("user", "settings", "decks", "enrolments", "card_states", "review_logs")
+TOP_LEVEL_FIELDS = ("format", "version", "exported_at", *SECTIONS)
+# Sections by version: version 1 had no enrolments.
+SECTIONS_BY_VERSION = {
+    1: tuple(section for section in SECTIONS if section != "enrolments"),
+    2: SECTIONS,
+}
+
+
+class UserExportError(Exception):
+    """The user cannot be exported (e.g. no such user)."""
+
+
+class UserImportError(Exception):
+    """The document cannot be imported; nothing was written.
+
+    ``problems`` lists every reason found (every missing deck, concept or card,
+    for instance), one sentence each.
+    """
+
+    def __init__(self, message: str, problems: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.problems = list(problems)
+
+    def __str__(self) -> str:
+        return "\n".join([self.message, *(f"  {problem}" for problem in self.problems)])
+
+
+# --- datetimes -------------------------------------------------------------------------------
+
+
+def format_datetime(moment: datetime | None) -> str | None:
+    """ISO-8601 in UTC with microseconds and a ``Z``: ``2026-03-02T09:00:00.000000Z``."""
+    if moment is None:
+        return None
+    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_datetime(text: str) -> datetime:
+    """An ISO-8601 moment with an offset (``Z`` or ``+hh:mm``), as UTC; naive text is refused."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError("has no time zone offset (expected e.g. 2026-03-02T09:00:00Z)")
+    return moment.astimezone(UTC)
+
+
+# --- export ------------------------------------------------------------------------------------
+
+CardRef = tuple[str, str, str, str]  # (deck key, owner, concept key, kind)
+
+
+def _ref_object(ref: CardRef) -> dict[str, str]:
+    return dict(zip(CARD_REF_FIELDS, ref, strict=True))
+
+
+def _portable(value: Any) -> Any:
+    return format_datetime(value) if isinstance(value, datetime) else value
+
+
+def _fields(row: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {name: _portable(getattr(row, name)) for name in names}
+
+
+def export_user(session: Session, username: str, *, now: datetime) -> dict[str, Any]:
+    """The user's whole document (see the module docstring and docs/export.md)."""
+    user = find_user(session, username)
+    if user is None:
+        raise UserExportError(f"There is no user named '{username}'.")
+
+    decks = session.scalars(select(Deck).where(Deck.owner_id == user.id)).all()
+    deck_documents = [_deck_document(session, deck) for deck in sorted(decks, key=_deck_key)]
+
+    enrolment_documents = _enrolment_documents(session, user)
+    refs = _card_refs(session, user)
+    states = session.scalars(select(CardState).where(CardState.user_id == user.id)).all()
+    state_documents = sorted(
+        (
+            {"card": _ref_object(refs[state.card_id]), **_fields(state, CARD_STATE_FIELDS)}
+            for state in states
+        ),
+        key=lambda document: tuple(document["card"].values()),
+    )
+    logs = session.scalars(
+        select(ReviewLog)
+        .where(ReviewLog.user_id == user.id)
+        .order_by(ReviewLog.reviewed_at, ReviewLog.id)
+        .execution_options(yield_per=1000)
+    )
+    log_documents = [
+        {"card": _ref_object(refs[log.card_id]), **_fields(log, REVIEW_LOG_FIELDS)} for log in logs
+    ]
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": format_datetime(now),
+        "user": _fields(user, USER_FIELDS),
+        "settings": _fields(user.settings, SETTINGS_FIELDS),
+        "decks": deck_documents,
+        "enrolments": enrolment_documents,
+        "card_states": state_documents,
+        "review_logs": log_documents,
+    }
+
+
+def _deck_key(deck: Deck) -> str:
+    return deck.key
+
+
+def _deck_document(session: Session, deck: Deck) -> dict[str, Any]:
+    concepts = session.scalars(
+        select(Concept).where(Concept.deck_id == deck.id).order_by(Concept.map_order, Concept.id)
+    ).all()
+    key_by_id = {concept.id: concept.key for concept in concepts}
+    kinds: dict[int, list[str]] = {concept.id: [] for concept in concepts}
+    for concept_id, kind in session.execute(
+        select(Card.concept_id, Card.kind)
+        .join(Concept, Concept.id == Card.concept_id)
+        .where(Concept.deck_id == deck.id)
+        .order_by(Card.id)
+    ):
+        kinds[concept_id].append(kind)
+    return {
+        **_fields(deck, DECK_FIELDS),
+        "concepts": [
+            {
+                "key": concept.key,
+                "parent": key_by_id.get(concept.parent_id) if concept.parent_id else None,
+                **_fields(concept, CONCEPT_FIELDS),
+                "cards": kinds[concept.id],
+            }
+            for concept in concepts
+        ],
+    }
+
+
+def _enrolment_documents(session: Session, user: User) -> list[dict[str, Any]]:
+    """The decks the user studies, by key and owner, ordered by both."""
+    rows = session.execute(
+        select(Deck.key, Deck.owner_id, Enrolment.created_at)
+        .join(Enrolment, Enrolment.deck_id == Deck.id)
+        .where(Enrolment.user_id == user.id)
+    )
+    documents: list[dict[str, Any]] = []
+    foreign: list[str] = []
+    for deck_key, owner_id, created_at in rows:
+        if owner_id is None or owner_id == user.id:
+            owner = PUBLIC if owner_id is None else SELF
+            documents.append(
+                {"deck": deck_key, "owner": owner, "created_at": format_datetime(created_at)}
+            )
+        else:
+            foreign.append(deck_key)
+    if foreign:
+        raise UserExportError(
+            f"'{user.username}' studies decks other users published, which a portable document "
+            f"cannot name: {', '.join(sorted(foreign))}. Remove them from their studies (their "
+            "history of them is kept) or export later."
+        )
+    return sorted(documents, key=lambda document: (document["owner"], document["deck"]))
+
+
+def _card_refs(session: Session, user: User) -> dict[int, CardRef]:
+    """Portable names of every card the user has a state or a log row for."""
+    studied = (
+        select(CardState.card_id)
+        .where(CardState.user_id == user.id)
+        .union(select(ReviewLog.card_id).where(ReviewLog.user_id == user.id))
+    )
+    rows = session.execute(
+        select(Card.id, Deck.key, Deck.owner_id, Concept.key, Card.kind)
+        .join(Concept, Concept.id == Card.concept_id)
+        .join(Deck, Deck.id == Concept.deck_id)
+        .where(Card.id.in_(studied))
+    )
+    refs: dict[int, CardRef] = {}
+    foreign: list[str] = []
+    for card_id, deck_key, owner_id, concept_key, kind in rows:
+        if owner_id is None:
+            refs[card_id] = (deck_key, PUBLIC, concept_key, kind)
+        elif owner_id == user.id:
+            refs[card_id] = (deck_key, SELF, concept_key, kind)
+        else:
+            foreign.append(f"card {card_id} ({deck_key} / {concept_key} / {kind})")
+    if foreign:
+        raise UserExportError(
+            f"'{user.username}' has history on cards of other users' decks, which a portable "
+            f"document cannot name: {', '.join(sorted(foreign))}."
+        )
+    return refs
+
+
+# --- reading a document ----------------------------------------------------------------------
+
+
+@dataclass
+class _Reader:
+    """Checks the document's shape and types, collecting every problem with its JSON path."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(f"{path}: {message}")
+
+    def object(self, value: Any, path: str, names: Iterable[str], extra: Iterable[str] = ()):
+        if not isinstance(value, dict):
+            self.fail(path, "is not an object")
+            return None
+        expected = [*names, *extra]
+        missing = [name for name in expected if name not in value]
+        unknown = sorted(set(value) - set(expected))
+        if missing:
+            self.fail(path, f"lacks {', '.join(missing)}")
+        if unknown:
+            self.fail(path, f"has fields this version cannot import: {', '.join(unknown)}")
+        return None if missing else value
+
+    def array(self, value: Any, path: str) -> list[Any]:
+        if not isinstance(value, list):
+            self.fail(path, "is not an array")
+            return []
+        return value
+
+    def typed(self, value: Any, path: str, kind: str, *, nullable: bool = False) -> Any:
+        if value is None:
+            if not nullable:
+                self.fail(path, "is null")
+            return None
+        check = _CHECKS[kind]
+        try:
+            return check(value)
+        except (TypeError, ValueError) as error:
+            self.fail(path, f"{error}")
+            return None
+
+    def fields(
+        self, source: dict[str, Any], path: str, spec: dict[str, tuple[str, bool]]
+    ) -> dict[str, Any]:
+        return {
+            name: self.typed(source[name], f"{path}.{name}", kind, nullable=nullable)
+            for name, (kind, nullable) in spec.items()
+        }
+
+
+def _check_str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("is not a string")
+    return value
+
+
+def _check_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("is not an integer")
+    return value
+
+
+def _check_float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError("is not a number")
+    if not math.isfinite(value):
+        raise ValueError("is not a finite number")
+    return float(value)
+
+
+def _check_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("is not true or false")
+    return value
+
+
+def _check_datetime(value: Any) -> datetime:
+    try:
+        return parse_datetime(_check_str(value))
+    except TypeError:
+        raise TypeError("is not an ISO-8601 date-time string") from None
+    except ValueError as error:
+        raise ValueError(f"is not an ISO-8601 date-time with an offset ({error})") from None
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "str": _check_str,
+    "int": _check_int,
+    "float": _check_float,
+    "bool": _check_bool,
+    "datetime": _check_datetime,
+}
+
+# Field name -> (type, nullable), mirroring the models.
+_USER_SPEC = {
+    "username": ("str", False),
+    "password_hash": ("str", False),
+    "is_admin": ("bool", False),
+    "created_at": ("datetime", False),
+}
+_SETTINGS_SPEC = {
+    "desired_retention": ("float", False),
+    "new_cards_per_day": ("int", False),
+    "max_reviews_per_day": ("int", False),
+    "time_zone": ("str", False),
+    "day_rollover_hour": ("int", False),
+    "learning_steps": ("str", False),
+    "relearning_steps": ("str", False),
+}
+_DECK_SPEC = {
+    "key": ("str", False),
+    "title": ("str", False),
+    "description": ("str", False),
+    "is_public": ("bool", False),
+    "source_format": ("str", False),
+    "created_at": ("datetime", False),
+    "updated_at": ("datetime", False),
+}
+_CONCEPT_SPEC = {
+    "key": ("str", False),
+    "parent": ("str", True),
+    "title": ("str", False),
+    "summary": ("str", False),
+    "detail": ("str", False),
+    "position": ("int", False),
+    "depth": ("int", False),
+    "map_order": ("int", False),
+    "subtree_last_order": ("int", False),
+    "retired_at": ("datetime", True),
+}
+_CARD_REF_SPEC = {name: ("str", False) for name in CARD_REF_FIELDS}
+_ENROLMENT_SPEC = {
+    "deck": ("str", False),
+    "owner": ("str", False),
+    "created_at": ("datetime", False),
+}
+_CARD_STATE_SPEC = {
+    "state": ("int", False),
+    "step": ("int", True),
+    "stability_days": ("float", True),
+    "difficulty": ("float", True),
+    "due": ("datetime", False),
+    "last_review": ("datetime", True),
+    "reps": ("int", False),
+    "lapses": ("int", False),
+    "version": ("int", False),
+}
+_REVIEW_LOG_SPEC = {
+    "rating": ("int", False),
+    "reviewed_at": ("datetime", False),
+    "duration_ms": ("int", True),
+    "request_id": ("str", True),
+    "before_state": ("int", True),
+    "before_step": ("int", True),
+    "before_stability_days": ("float", True),
+    "before_difficulty": ("float", True),
+    "before_due": ("datetime", True),
+    "before_last_review": ("datetime", True),
+    "after_state": ("int", False),
+    "after_step": ("int", True),
+    "after_stability_days": ("float", False),
+    "after_difficulty": ("float", False),
+    "after_due": ("datetime", False),
+}
+
+
+@dataclass
+class _DeckData:
+    fields: dict[str, Any]
+    concepts: list[tuple[dict[str, Any], list[str]]]  # (concept fields, card kinds)
+
+
+DeckRef = tuple[str, str]  # (deck key, owner)
+
+
+@dataclass
+class UserDocument:
+    """A checked document, its values already converted (datetimes in UTC, floats as floats).
+
+    ``enrolments`` is None for a version 1 document, which has none.
+    """
+
+    user: dict[str, Any]
+    settings: dict[str, Any]
+    decks: list[_DeckData]
+    card_states: list[tuple[CardRef, dict[str, Any]]]
+    review_logs: list[tuple[CardRef, dict[str, Any]]]
+    enrolments: list[tuple[DeckRef, datetime]] | None = None
+
+
+def read_document(document: Any) -> UserDocument:
+    """Check a parsed JSON document; raises :class:`UserImportError` listing every problem."""
+    reader = _Reader()
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise UserImportError(f'This is not a studyapp user export (no "format": "{FORMAT}").')
+    version = document.get("version")
+    if isinstance(version, bool) or version not in SUPPORTED_VERSIONS:
+        raise UserImportError(
+            f"This file is version {version!r} of the {FORMAT} format; this studyapp imports "
+            f"version {', '.join(str(v) for v in sorted(SUPPORTED_VERSIONS))}."
+        )
+    top = reader.object(
+        document, "$", ("format", "version", "exported_at", *SECTIONS_BY_VERSION[version])
+    )
+    if top is None:
+        raise UserImportError("The document is incomplete or has unknown parts.", reader.problems)
+
+    reader.typed(top["exported_at"], "$.exported_at", "datetime")
+    user, settings = {}, {}
+    if (source := reader.object(top["user"], "$.user", USER_FIELDS)) is not None:
+        user = reader.fields(source, "$.user", _USER_SPEC)
+    if (source := reader.object(top["settings"], "$.settings", SETTINGS_FIELDS)) is not None:
+        settings = reader.fields(source, "$.settings", _SETTINGS_SPEC)
+
+    decks: list[_DeckData] = []
+    for index, item in enumerate(reader.array(top["decks"], "$.decks")):
+        path = f"$.decks[{index}]"
+        source = reader.object(item, path, DECK_FIELDS, ["concepts"])
+        if source is None:
+            continue
+        deck = _DeckData(reader.fields(source, path, _DECK_SPEC), [])
+        for number, concept in enumerate(reader.array(source["concepts"], f"{path}.concepts")):
+            concept_path = f"{path}.concepts[{number}]"
+            concept = reader.object(concept, concept_path, _CONCEPT_SPEC, ["cards"])
+            if concept is None:
+                continue
+            kinds = [
+                reader.typed(kind, f"{concept_path}.cards[{position}]", "str")
+                for position, kind in enumerate(
+                    reader.array(concept["cards"], f"{concept_path}.cards")
+                )
+            ]
+            deck.concepts.append((reader.fields(concept, concept_path, _CONCEPT_SPEC), kinds))
+        decks.append(deck)
+
+    def rows(section: str, spec: dict[str, tuple[str, bool]]):
+        result: list[tuple[CardRef, dict[str, Any]]] = []
+        for index, item in enumerate(reader.array(top[section], f"$.{section}")):
+            path = f"$.{section}[{index}]"
+            source = reader.object(item, path, spec, ["card"])
+            if source is None:
+                continue
+            ref_source = reader.object(source["card"], f"{path}.card", CARD_REF_FIELDS)
+            if ref_source is None:
+                continue
+            ref = reader.fields(ref_source, f"{path}.card", _CARD_REF_SPEC)
+            if ref["owner"] not in (PUBLIC, SELF):
+                reader.fail(f"{path}.card.owner", f"is neither '{PUBLIC}' nor '{SELF}'")
+            card: CardRef = (ref["deck"], ref["owner"], ref["concept"], ref["kind"])
+            result.append((card, reader.fields(source, path, spec)))
+        return result
+
+    enrolments: list[tuple[DeckRef, datetime]] | None = None
+    if "enrolments" in SECTIONS_BY_VERSION[version]:
+        enrolments = []
+        for index, item in enumerate(reader.array(top["enrolments"], "$.enrolments")):
+            path = f"$.enrolments[{index}]"
+            source = reader.object(item, path, ENROLMENT_FIELDS)
+            if source is None:
+                continue
+            values = reader.fields(source, path, _ENROLMENT_SPEC)
+            if values["owner"] not in (PUBLIC, SELF):
+                reader.fail(f"{path}.owner", f"is neither '{PUBLIC}' nor '{SELF}'")
+            enrolments.append(((values["deck"], values["owner"]), values["created_at"]))
+
+    card_states = rows("card_states", _CARD_STATE_SPEC)
+    review_logs = rows("review_logs", _REVIEW_LOG_SPEC)
+    if reader.problems:
+        raise UserImportError("The document cannot be imported:", reader.problems)
+    return UserDocument(user, settings, decks, card_states, review_logs, enrolments)
+
+
+# --- import ------------------------------------------------------------------------------------
+
+
+def import_user(session: Session, document: Any, *, rename: str | None = None) -> User:
+    """Create the document's user with everything it holds; the caller commits.
+
+    Refuses with :class:`UserImportError`, before writing anything, when the
+    document is malformed, the username (or ``rename``) is taken, or a public
+    deck, concept or card it refers to is missing from this database.
+    """
+    data = read_document(document)
+    username = data.user["username"] if rename is None else rename.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise UserImportError(
+            f"'{username}' is not a valid username: 3 to 64 letters, digits, dots, hyphens "
+            "or underscores."
+        )
+    if find_user(session, username) is not None:
+        hint = "" if rename else " Import it under another name with --rename NEWNAME."
+        raise UserImportError(f"The username '{username}' is taken.{hint}")
+
+    public_cards = _resolve_public_cards(session, data)
+    public_decks = _resolve_public_decks(session, data)
+    _check_own_refs(data)
+
+    user = User(
+        username=username,
+        password_hash=data.user["password_hash"],
+        is_admin=data.user["is_admin"],
+        created_at=data.user["created_at"],
+        settings=UserSettings(**data.settings),
+    )
+    session.add(user)
+    session.flush()
+
+    own_cards: dict[CardRef, int] = {}
+    own_decks: dict[str, int] = {}
+    for deck in data.decks:
+        deck_id, cards = _create_deck(session, user.id, deck)
+        own_decks[deck.fields["key"]] = deck_id
+        own_cards.update(cards)
+
+    if data.enrolments is None:
+        # Version 1: the user studied every deck they could see.
+        enrol_in_visible_decks(session, user.id, user.created_at)
+    elif data.enrolments:
+        session.execute(
+            insert(Enrolment.__table__),
+            [
+                {
+                    "user_id": user.id,
+                    "deck_id": public_decks[key] if owner == PUBLIC else own_decks[key],
+                    "created_at": created_at,
+                }
+                for (key, owner), created_at in data.enrolments
+            ],
+        )
+
+    def card_id(ref: CardRef) -> int:
+        return public_cards[ref] if ref[1] == PUBLIC else own_cards[ref]
+
+    # Core inserts: fast for long histories, and they keep each CardState's
+    # version counter as exported (the ORM would start it again at 1).
+    if data.card_states:
+        session.execute(
+            insert(CardState.__table__),
+            [
+                {"user_id": user.id, "card_id": card_id(ref), **values}
+                for ref, values in data.card_states
+            ],
+        )
+    if data.review_logs:
+        session.execute(
+            insert(ReviewLog.__table__),
+            [
+                {"user_id": user.id, "card_id": card_id(ref), **values}
+                for ref, values in data.review_logs
+            ],
+        )
+    session.flush()
+    return user
+
+
+def _resolve_public_cards(session: Session, data: UserDocument) -> dict[CardRef, int]:
+    """Ids of the public cards the document names; refuses listing every one that is missing."""
+    wanted = {ref for ref, _ in (*data.card_states, *data.review_logs) if ref[1] == PUBLIC}
+    deck_keys = sorted({ref[0] for ref in wanted})
+    found: dict[CardRef, int] = {}
+    concepts: set[tuple[str, str]] = set()
+    present_decks: set[str] = set()
+    if deck_keys:
+        present_decks = set(
+            session.scalars(
+                select(Deck.key).where(Deck.owner_id.is_(None), Deck.key.in_(deck_keys))
+            )
+        )
+        rows = session.execute(
+            select(Deck.key, Concept.key, Card.kind, Card.id)
+            .join(Concept, Concept.deck_id == Deck.id)
+            .outerjoin(Card, Card.concept_id == Concept.id)
+            .where(Deck.owner_id.is_(None), Deck.key.in_(deck_keys))
+        )
+        for deck_key, concept_key, kind, card_id in rows:
+            concepts.add((deck_key, concept_key))
+            if card_id is not None:
+                found[(deck_key, PUBLIC, concept_key, kind)] = card_id
+    problems: list[str] = []
+    for deck_key in deck_keys:
+        if deck_key not in present_decks:
+            problems.append(f"public deck '{deck_key}'")
+    missing_concepts = sorted(
+        {(ref[0], ref[2]) for ref in wanted if ref[0] in present_decks} - concepts
+    )
+    problems += [
+        f"concept '{concept}' of public deck '{deck}'" for deck, concept in missing_concepts
+    ]
+    problems += [
+        f"{kind} card of concept '{concept}' in public deck '{deck}'"
+        for deck, _, concept, kind in sorted(wanted - set(found))
+        if (deck, concept) in concepts
+    ]
+    if problems:
+        raise UserImportError(
+            "This database lacks what the document refers to (import those decks first):",
+            problems,
+        )
+    return found
+
+
+def _resolve_public_decks(session: Session, data: UserDocument) -> dict[str, int]:
+    """Ids of the public decks the document's enrolments name; refuses listing every one
+    that is missing."""
+    wanted = sorted({key for (key, owner), _ in data.enrolments or [] if owner == PUBLIC})
+    if not wanted:
+        return {}
+    found = dict(
+        session.execute(
+            select(Deck.key, Deck.id).where(Deck.owner_id.is_(None), Deck.key.in_(wanted))
+        ).all()
+    )
+    missing = [f"public deck '{key}'" for key in wanted if key not in found]
+    if missing:
+        raise UserImportError(
+            "This database lacks what the document refers to (import those decks first):",
+            missing,
+        )
+    return found
+
+
+def _deck_label(key: str, owner: str) -> str:
+    return f"public deck '{key}'" if owner == PUBLIC else f"the user's deck '{key}'"
+
+
+def _check_own_refs(data: UserDocument) -> None:
+    """Every reference to the user's own decks names a card the document carries."""
+    carried = {
+        (deck.fields["key"], SELF, concept["key"], kind)
+        for deck in data.decks
+        for concept, kinds in deck.concepts
+        for kind in kinds
+    }
+    dangling = sorted(
+        {ref for ref, _ in (*data.card_states, *data.review_logs) if ref[1] == SELF} - carried
+    )
+    problems = [
+        f"{kind} card of concept '{concept}' in the user's deck '{deck}'"
+        for deck, _, concept, kind in dangling
+    ]
+    keys = [deck.fields["key"] for deck in data.decks]
+    enrolled = [(key, owner) for (key, owner), _ in data.enrolments or []]
+    problems += [
+        f"an enrolment in the user's deck '{key}', which the document does not carry"
+        for key, owner in sorted(set(enrolled))
+        if owner == SELF and key not in keys
+    ]
+    problems += [
+        f"the enrolment in {_deck_label(key, owner)} appears twice"
+        for key, owner in sorted({ref for ref in enrolled if enrolled.count(ref) > 1})
+    ]
+    problems += [
+        f"deck '{key}' appears twice" for key in sorted({k for k in keys if keys.count(k) > 1})
+    ]
+    for deck in data.decks:
+        concept_keys = [concept["key"] for concept, _ in deck.concepts]
+        for key in sorted({k for k in concept_keys if concept_keys.count(k) > 1}):
+            problems.append(f"concept '{key}' appears twice in deck '{deck.fields['key']}'")
+        for concept, kinds in deck.concepts:
+            if len(set(kinds)) != len(kinds):
+                problems.append(
+                    f"concept '{concept['key']}' of deck '{deck.fields['key']}' lists a card "
+                    "kind twice"
+                )
+        for concept, _ in deck.concepts:
+            if concept["parent"] is not None and concept["parent"] not in concept_keys:
+                problems.append(
+                    f"concept '{concept['key']}' of deck '{deck.fields['key']}' has an unknown "
+                    f"parent '{concept['parent']}'"
+                )
+    if problems:
+        raise UserImportError("The document's own decks are inconsistent:", problems)
+
+
+def _create_deck(
+    session: Session, owner_id: int, data: _DeckData
+) -> tuple[int, dict[CardRef, int]]:
+    deck = Deck(owner_id=owner_id, **data.fields)
+    session.add(deck)
+    session.flush()
+    by_key: dict[str, Concept] = {}
+    for values, _ in data.concepts:
+        concept = Concept(deck_id=deck.id, **{k: v for k, v in values.items() if k != "parent"})
+        session.add(concept)
+        by_key[values["key"]] = concept
+    session.flush()
+    for values, _ in data.concepts:
+        if values["parent"] is not None:
+            by_key[values["key"]].parent_id = by_key[values["parent"]].id
+    cards: dict[CardRef, Card] = {}
+    for values, kinds in data.concepts:
+        for kind in kinds:
+            card = Card(concept_id=by_key[values["key"]].id, kind=kind)
+            session.add(card)
+            cards[(deck.key, SELF, values["key"], kind)] = card
+    session.flush()
+    return deck.id, {ref: card.id for ref, card in cards.items()}

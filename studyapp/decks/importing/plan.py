@@ -1,0 +1,673 @@
+"""What importing a deck draft will do, worked out without writing anything.
+
+:func:`plan_import` reads the stored deck, matches the draft's concepts to the
+stored ones (:mod:`studyapp.decks.importing.matching`) and says which concepts
+the import adds, changes, moves and retires, and how many review states
+that touches. It also works out every row the import writes
+(:class:`ConceptWrites`): :func:`studyapp.decks.importing.importer.import_deck` builds
+the same plan inside its transaction and only carries those writes out, so a
+preview and the import after it cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import Session
+
+from studyapp.decks.document import ConceptDraft, DeckDraft
+from studyapp.decks.importing.matching import (
+    ConceptMatch,
+    DraftConcept,
+    MatchRule,
+    StoredConcept,
+    match_concepts,
+)
+from studyapp.decks.keys import bounded_key
+from studyapp.decks.validation import MAX_KEY_LENGTH
+from studyapp.gc_pause import gc_paused
+from studyapp.storage.models import Card, CardState, Concept, Deck
+
+NEW_DECK_VERSION = "new"
+"""The version token of a deck that does not exist yet."""
+
+TitlePath = tuple[str, ...]
+"""Titles from a root concept down to a concept; ``()`` is "no parent" (a root's parent)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeckVersion:
+    """The stored deck an import would update, as it is now.
+
+    ``content_version`` is a fresh random token from every import of the deck
+    (``Deck.content_version``), so :attr:`token` tells whether the deck changed
+    between a preview and an import, even when both imports read the same
+    clock time. ``updated_at`` (UTC) is when it last changed.
+    """
+
+    id: int
+    title: str
+    updated_at: datetime
+    content_version: str
+
+    @property
+    def token(self) -> str:
+        return f"{self.id}@{self.content_version}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptTexts:
+    """A concept's title, short summary and detailed explanation (may be empty)."""
+
+    title: str
+    summary: str
+    detail: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"title": self.title, "summary": self.summary, "detail": self.detail}
+
+
+@dataclass(frozen=True, slots=True)
+class AddedConcept:
+    """A concept the import creates, with three fresh cards."""
+
+    key: str
+    title_path: TitlePath
+
+
+@dataclass(frozen=True, slots=True)
+class ParentChange:
+    """A concept's parent before and after the import, as title paths (``()``: a root)."""
+
+    old_parent_path: TitlePath
+    new_parent_path: TitlePath
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptUpdate:
+    """A stored concept the import keeps, with its cards and everyone's review states,
+    but whose texts change, which moves to another parent, or which comes back.
+
+    ``old`` and ``new`` are its texts before and after (equal when only moved);
+    ``move`` is None unless its parent changes (a concept may be both changed and
+    moved); ``restored`` is true when it was retired and the import brings it
+    back. ``key`` is its key after the import and ``old_key`` before (they
+    differ when a fallback rule matched it). ``user_cards`` counts the cards of
+    the plan's user with a review state on it.
+    """
+
+    concept_id: int
+    key: str
+    old_key: str
+    title_path: TitlePath
+    matched_by: MatchRule
+    old: ConceptTexts
+    new: ConceptTexts
+    move: ParentChange | None
+    restored: bool
+    user_cards: int = 0
+
+    @property
+    def texts_changed(self) -> bool:
+        return self.old != self.new
+
+    @property
+    def is_changed(self) -> bool:
+        """Listed under "changed": new texts, or brought back from retirement."""
+        return self.texts_changed or self.restored
+
+    @property
+    def is_moved(self) -> bool:
+        return self.move is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "concept_id": self.concept_id,
+            "key": self.key,
+            "old_key": self.old_key,
+            "title_path": list(self.title_path),
+            "matched_by": self.matched_by.value,
+            "restored": self.restored,
+            "changed": (
+                {"old": self.old.to_dict(), "new": self.new.to_dict()}
+                if self.texts_changed
+                else None
+            ),
+            "moved": (
+                {
+                    "from": list(self.move.old_parent_path),
+                    "to": list(self.move.new_parent_path),
+                }
+                if self.move
+                else None
+            ),
+            "user_cards": self.user_cards,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class RetiredConcept:
+    """A live concept absent from the new version: hidden and no longer studied, kept
+    with its cards and review history (a later version can bring it back)."""
+
+    concept_id: int
+    key: str
+    title_path: TitlePath
+    user_cards: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class AffectedCards:
+    """Review states (``card_states`` rows) on concepts the import touches.
+
+    ``changed``, ``moved`` and ``retired`` count those on each kind of concept;
+    ``total`` counts each review state once, also when its concept is both
+    changed and moved.
+    """
+
+    changed: int = 0
+    moved: int = 0
+    retired: int = 0
+    total: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "changed": self.changed,
+            "moved": self.moved,
+            "retired": self.retired,
+            "total": self.total,
+        }
+
+
+class ConceptRow(NamedTuple):
+    """A concept row's values after the import; numbering as in :class:`models.Concept`.
+
+    ``parent_key`` is the parent's key after the import, None for a root. The
+    first eight fields line up with :class:`_StoredRow`'s, to compare them.
+    """
+
+    key: str
+    title: str
+    summary: str
+    detail: str
+    position: int
+    depth: int
+    map_order: int
+    subtree_last_order: int
+    parent_key: str | None
+
+
+@dataclass(frozen=True)
+class ConceptWrites:
+    """Every concept row an import writes, decided together with its plan.
+
+    ``new``: rows to insert, in map order (a parent before its children).
+    ``updated``: stored id -> new values, for every kept concept whose row
+    changes in any column (texts, key, parent, numbering, coming back).
+    ``kept_ids``: key after the import -> stored id, for every kept concept.
+    ``retired``: stored id -> (key, map_order) for concepts retired after the
+    import whose row changes: those retired now, and earlier ones renumbered
+    after the live concepts or giving their key up to a live one.
+    ``temporary_keys``: stored id -> a key no real concept can have (keys
+    never start with a space), to set first when some row's new key is
+    another row's current key; empty otherwise.
+    ``concept_count``: concepts in the new version.
+    """
+
+    new: list[ConceptRow]
+    updated: dict[int, ConceptRow]
+    kept_ids: dict[str, int]
+    retired: dict[int, tuple[str, int]]
+    temporary_keys: dict[int, str]
+    concept_count: int
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What importing a draft will do; see :func:`plan_import`.
+
+    ``deck`` is the stored deck the draft updates, None when the import
+    creates it. ``updates`` lists every kept concept that changes, moves or
+    comes back, once each; :attr:`changed` and :attr:`moved` are views of it.
+    ``unchanged`` counts kept concepts with the same texts and parent (they
+    may still be renumbered or re-keyed). ``matches`` tells, for every kept
+    concept, which rule matched it. ``user_cards`` counts ``user_id``'s review
+    states on touched concepts (None without a user); ``review_states``
+    counts every user's.
+    """
+
+    deck_key: str
+    deck_title: str
+    owner_id: int | None
+    deck: DeckVersion | None
+    added: list[AddedConcept]
+    updates: list[ConceptUpdate]
+    retired: list[RetiredConcept]
+    unchanged: int
+    matches: list[ConceptMatch]
+    user_id: int | None
+    user_cards: AffectedCards | None
+    review_states: AffectedCards
+    writes: ConceptWrites = field(repr=False, compare=False)
+
+    @property
+    def creates_deck(self) -> bool:
+        return self.deck is None
+
+    @property
+    def version(self) -> str:
+        """The stored deck's version token, or :data:`NEW_DECK_VERSION`."""
+        return self.deck.token if self.deck else NEW_DECK_VERSION
+
+    @property
+    def changed(self) -> list[ConceptUpdate]:
+        return [update for update in self.updates if update.is_changed]
+
+    @property
+    def moved(self) -> list[ConceptUpdate]:
+        return [update for update in self.updates if update.is_moved]
+
+    def counts(self) -> dict[str, int]:
+        """Concepts per outcome; one both changed and moved counts in both."""
+        return {
+            "added": len(self.added),
+            "changed": len(self.changed),
+            "moved": len(self.moved),
+            "retired": len(self.retired),
+            "unchanged": self.unchanged,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready values (title paths as lists, datetimes in ISO 8601)."""
+        return {
+            "deck": {
+                "key": self.deck_key,
+                "title": self.deck_title,
+                "owner_id": self.owner_id,
+                "exists": self.deck is not None,
+                "id": self.deck.id if self.deck else None,
+                "current_title": self.deck.title if self.deck else None,
+                "updated_at": self.deck.updated_at.isoformat() if self.deck else None,
+                "version": self.version,
+            },
+            "counts": self.counts(),
+            "added": [
+                {"key": added.key, "title_path": list(added.title_path)} for added in self.added
+            ],
+            "updated": [update.to_dict() for update in self.updates],
+            "retired": [
+                {
+                    "concept_id": retired.concept_id,
+                    "key": retired.key,
+                    "title_path": list(retired.title_path),
+                    "user_cards": retired.user_cards,
+                }
+                for retired in self.retired
+            ],
+            "matches": [
+                {"key": match.draft_key, "concept_id": match.concept_id, "rule": match.rule.value}
+                for match in self.matches
+            ],
+            "affected": {
+                "user_id": self.user_id,
+                "user_cards": self.user_cards.to_dict() if self.user_cards else None,
+                "review_states": self.review_states.to_dict(),
+            },
+        }
+
+
+def find_deck_for_import(
+    session: Session, key: str, owner_id: int | None, *, lock: bool = False
+) -> Deck | None:
+    """The stored deck a draft with ``key`` would update for this owner, if any.
+
+    ``lock`` holds the row until the transaction ends (PostgreSQL; SQLite
+    takes its database-wide write lock at the first write instead).
+    """
+    owner_clause = Deck.owner_id.is_(None) if owner_id is None else Deck.owner_id == owner_id
+    statement = select(Deck).where(Deck.key == key, owner_clause)
+    if lock:
+        statement = statement.with_for_update()
+    return session.scalars(statement).one_or_none()
+
+
+def plan_import(
+    session: Session,
+    draft: DeckDraft,
+    *,
+    owner_id: int | None,
+    user_id: int | None = None,
+    lock: bool = False,
+) -> ImportPlan:
+    """What importing the validated ``draft`` for ``owner_id`` would do; writes nothing.
+
+    ``owner_id`` None plans a public deck, a user's id that user's private deck
+    (as :func:`~studyapp.decks.importing.importer.import_deck`). ``user_id`` is the user
+    whose affected cards to count. ``lock`` is for the importer: it holds the
+    deck row so that two imports of one deck do not interleave.
+    """
+    assert draft.key is not None, "validate_deck() fills in keys"
+    with gc_paused():
+        deck = find_deck_for_import(session, draft.key, owner_id, lock=lock)
+        stored = _stored_rows(session, deck.id) if deck else []
+        placements = _place(draft)
+        paths = _stored_title_paths(stored)
+        matches = match_concepts(
+            (
+                StoredConcept(row.id, row.key, row.title, paths[row.id], row.summary, row.retired)
+                for row in stored
+            ),
+            (
+                DraftConcept(
+                    place.key,
+                    place.node.title,
+                    place.title_path,
+                    place.node.summary,
+                    place.node.key_is_derived,
+                )
+                for place in placements
+            ),
+        )
+        builder = _PlanBuilder(stored, paths, placements, matches)
+        counts = _review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
+        return builder.plan(
+            draft,
+            owner_id=owner_id,
+            deck=(
+                DeckVersion(deck.id, deck.title, deck.updated_at, deck.content_version)
+                if deck
+                else None
+            ),
+            user_id=user_id,
+            counts=counts,
+        )
+
+
+@dataclass(slots=True)
+class _Placement:
+    """Where a draft concept goes: its parent's key, numbering and title path."""
+
+    node: ConceptDraft
+    key: str
+    parent_key: str | None
+    position: int
+    depth: int
+    map_order: int
+    title_path: TitlePath
+    subtree_last_order: int = 0
+
+
+def _place(draft: DeckDraft) -> list[_Placement]:
+    """Number the draft's concepts in map order, noting each sub-tree's last number."""
+    placed: list[_Placement] = []
+
+    def visit(node: ConceptDraft, parent_key: str | None, position: int, path: TitlePath) -> int:
+        assert node.key is not None, "validate_deck() fills in keys"
+        path = (*path, node.title)
+        entry = _Placement(node, node.key, parent_key, position, len(path), len(placed), path)
+        placed.append(entry)
+        last = entry.map_order
+        for child_position, child in enumerate(node.children):
+            last = visit(child, node.key, child_position, path)
+        entry.subtree_last_order = last
+        return last
+
+    for position, root in enumerate(draft.concepts):
+        visit(root, None, position, ())
+    return placed
+
+
+class _StoredRow(NamedTuple):
+    """A stored concept as the plan reads it; the first eight fields as in :class:`ConceptRow`."""
+
+    key: str
+    title: str
+    summary: str
+    detail: str
+    position: int
+    depth: int
+    map_order: int
+    subtree_last_order: int
+    id: int
+    parent_id: int | None
+    retired: bool
+
+
+_COMPARED = slice(0, 8)
+_TEXTS = slice(1, 4)
+
+
+def _stored_rows(session: Session, deck_id: int) -> list[_StoredRow]:
+    rows = session.execute(
+        select(
+            Concept.key,
+            Concept.title,
+            Concept.summary,
+            Concept.detail,
+            Concept.position,
+            Concept.depth,
+            Concept.map_order,
+            Concept.subtree_last_order,
+            Concept.id,
+            Concept.parent_id,
+            Concept.retired_at.is_not(None),
+        ).where(Concept.deck_id == deck_id)
+    )
+    return [_StoredRow(*row) for row in rows]
+
+
+def _stored_title_paths(rows: list[_StoredRow]) -> dict[int, TitlePath]:
+    """Each stored concept's titles from its root down, following the stored parents."""
+    by_id = {row.id: row for row in rows}
+    paths: dict[int, TitlePath] = {}
+    for row in rows:
+        chain: list[_StoredRow] = []
+        current: _StoredRow | None = row
+        while current is not None and current.id not in paths and current not in chain:
+            chain.append(current)
+            current = by_id.get(current.parent_id)
+        path = paths.get(current.id, ()) if current is not None else ()
+        for item in reversed(chain):
+            path = (*path, item.title)
+            paths[item.id] = path
+    return paths
+
+
+def _review_state_counts(
+    session: Session, deck_id: int, user_id: int | None
+) -> dict[int, tuple[int, int]]:
+    """Concept id -> (review states of every user, review states of ``user_id``)."""
+    user_count = (
+        func.count().filter(CardState.user_id == user_id) if user_id is not None else literal(0)
+    )
+    rows = session.execute(
+        select(Card.concept_id, func.count(), user_count)
+        .join(CardState, CardState.card_id == Card.id)
+        .where(Card.concept_id.in_(select(Concept.id).where(Concept.deck_id == deck_id)))
+        .group_by(Card.concept_id)
+    )
+    return {concept_id: (everyone, user) for concept_id, everyone, user in rows}
+
+
+class _PlanBuilder:
+    """Classifies every concept once the matches are known, and works out the writes."""
+
+    def __init__(
+        self,
+        stored: list[_StoredRow],
+        paths: dict[int, TitlePath],
+        placements: list[_Placement],
+        matches: dict[str, ConceptMatch],
+    ) -> None:
+        self.stored_by_id = {row.id: row for row in stored}
+        self.paths = paths
+        self.placements = placements
+        self.matches = matches
+        self.kept_ids = {key: match.concept_id for key, match in matches.items()}
+        self.added: list[AddedConcept] = []
+        self.updates: list[ConceptUpdate] = []
+        self.retired: list[RetiredConcept] = []
+        self.unchanged = 0
+        self.new_rows: list[ConceptRow] = []
+        self.updated_rows: dict[int, ConceptRow] = {}
+        self.retired_rows: dict[int, tuple[str, int]] = {}
+        self._classify_kept_and_added()
+        self._retire_the_rest()
+
+    @property
+    def touches(self) -> bool:
+        """Whether any stored concept changes, moves, comes back or retires."""
+        return bool(self.updates or self.retired)
+
+    def _classify_kept_and_added(self) -> None:
+        kept_ids = self.kept_ids
+        for place in self.placements:
+            node = place.node
+            row = ConceptRow(
+                place.key,
+                node.title,
+                node.summary,
+                node.detail,
+                place.position,
+                place.depth,
+                place.map_order,
+                place.subtree_last_order,
+                place.parent_key,
+            )
+            match = self.matches.get(place.key)
+            if match is None:
+                self.new_rows.append(row)
+                self.added.append(AddedConcept(place.key, place.title_path))
+                continue
+            old = self.stored_by_id[match.concept_id]
+            if place.parent_key is None:
+                moved = old.parent_id is not None
+            else:
+                new_parent_id = kept_ids.get(place.parent_key)
+                moved = new_parent_id is None or new_parent_id != old.parent_id
+            if moved or old.retired or old[_TEXTS] != row[_TEXTS]:
+                self.updates.append(self._update(place, match, old, moved))
+            else:
+                self.unchanged += 1
+            if moved or old.retired or old[_COMPARED] != row[_COMPARED]:
+                self.updated_rows[old.id] = row
+
+    def _update(
+        self, place: _Placement, match: ConceptMatch, old: _StoredRow, moved: bool
+    ) -> ConceptUpdate:
+        node = place.node
+        return ConceptUpdate(
+            concept_id=old.id,
+            key=place.key,
+            old_key=old.key,
+            title_path=place.title_path,
+            matched_by=match.rule,
+            old=ConceptTexts(old.title, old.summary, old.detail),
+            new=ConceptTexts(node.title, node.summary, node.detail),
+            move=ParentChange(self.paths[old.id][:-1], place.title_path[:-1]) if moved else None,
+            restored=old.retired,
+        )
+
+    def _retire_the_rest(self) -> None:
+        """Stored concepts no draft concept continues stay (or become) retired.
+
+        They are numbered after every live concept, in their former order, so
+        map order stays unique. One whose key a kept concept now has gets
+        another key.
+        """
+        kept = set(self.kept_ids.values())
+        draft_keys = {place.key for place in self.placements}
+        taken_keys = draft_keys | {row.key for row in self.stored_by_id.values()}
+        leftovers = sorted(
+            (row for row in self.stored_by_id.values() if row.id not in kept),
+            key=lambda row: (row.map_order, row.id),
+        )
+        for map_order, row in enumerate(leftovers, start=len(self.placements)):
+            key = row.key
+            if key in draft_keys:
+                key = _given_up_key(row.key, row.id, taken_keys)
+                taken_keys.add(key)
+            if not row.retired:
+                self.retired.append(RetiredConcept(row.id, row.key, self.paths[row.id]))
+            if not row.retired or (key, map_order) != (row.key, row.map_order):
+                self.retired_rows[row.id] = (key, map_order)
+
+    def _temporary_keys(self) -> dict[int, str]:
+        """Keys to set first when a row's new key is still another row's key."""
+        new_keys = {concept_id: row.key for concept_id, row in self.updated_rows.items()}
+        new_keys.update((concept_id, key) for concept_id, (key, _) in self.retired_rows.items())
+        rekeyed = {
+            concept_id: key
+            for concept_id, key in new_keys.items()
+            if key != self.stored_by_id[concept_id].key
+        }
+        holder = {row.key: row.id for row in self.stored_by_id.values()}
+        if all(holder.get(key, concept_id) == concept_id for concept_id, key in rekeyed.items()):
+            return {}
+        return {concept_id: f" rekeying {concept_id}" for concept_id in rekeyed}
+
+    def plan(
+        self,
+        draft: DeckDraft,
+        *,
+        owner_id: int | None,
+        deck: DeckVersion | None,
+        user_id: int | None,
+        counts: dict[int, tuple[int, int]],
+    ) -> ImportPlan:
+        def user_cards(concept_id: int) -> int:
+            return counts.get(concept_id, (0, 0))[1]
+
+        updates = [replace(u, user_cards=user_cards(u.concept_id)) for u in self.updates]
+        retired = [replace(r, user_cards=user_cards(r.concept_id)) for r in self.retired]
+        assert draft.key is not None
+        return ImportPlan(
+            deck_key=draft.key,
+            deck_title=draft.title,
+            owner_id=owner_id,
+            deck=deck,
+            added=self.added,
+            updates=updates,
+            retired=retired,
+            unchanged=self.unchanged,
+            matches=[self.matches[p.key] for p in self.placements if p.key in self.matches],
+            user_id=user_id,
+            user_cards=self._affected(counts, 1) if user_id is not None else None,
+            review_states=self._affected(counts, 0),
+            writes=ConceptWrites(
+                new=self.new_rows,
+                updated=self.updated_rows,
+                kept_ids=self.kept_ids,
+                retired=self.retired_rows,
+                temporary_keys=self._temporary_keys(),
+                concept_count=len(self.placements),
+            ),
+        )
+
+    def _affected(self, counts: dict[int, tuple[int, int]], column: int) -> AffectedCards:
+        def total(concept_ids: Iterable[int]) -> int:
+            return sum(counts.get(concept_id, (0, 0))[column] for concept_id in concept_ids)
+
+        changed = {u.concept_id for u in self.updates if u.is_changed}
+        moved = {u.concept_id for u in self.updates if u.is_moved}
+        retired = {r.concept_id for r in self.retired}
+        return AffectedCards(
+            changed=total(changed),
+            moved=total(moved),
+            retired=total(retired),
+            total=total(changed | moved | retired),
+        )
+
+
+def _given_up_key(key: str, concept_id: int, taken: set[str]) -> str:
+    """A key for a retired concept whose key a live concept takes over; unlike any in ``taken``."""
+    candidate = bounded_key(f"{key}~retired-{concept_id}", MAX_KEY_LENGTH)
+    attempt = 1
+    while candidate in taken:
+        candidate = bounded_key(f"{key}~retired-{concept_id}-{attempt}", MAX_KEY_LENGTH)
+        attempt += 1
+    return candidate

@@ -1,0 +1,704 @@
+"""Quizzing a branch: every card of a concept's sub-tree, due or not, weakest first.
+
+Plain Python over a session, used by the quiz pages and the API alike
+(docs/quiz.md describes the rules):
+
+* :func:`create_quiz` fixes the questions up front (so their order and number
+  never change) and snapshots the branch's mastery;
+* :func:`current_question` is the first unanswered question, or None when the
+  quiz is over;
+* :func:`answer_question` records an answer and, unless the quiz is practice
+  only, applies its rating to FSRS in the same transaction — answering a
+  question again returns the stored result and changes nothing;
+* :func:`quiz_results` gives the result per concept and the branch's mastery
+  before and after.
+
+Order: cards the user has reviewed come first, lowest retrievability first;
+cards never reviewed (new) come last; ties in map order (a parent before its
+children, then recall, recognise, explain). A multiple-choice quiz asks one
+question per concept, on its recognise card, ordered by that card.
+
+Scoring: in recall mode Hard, Good and Easy count as recalled (correct) and
+Again as forgotten; in choice mode a right answer is rated Good and a wrong
+one Again on the concept's recognise card.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from studyapp.decks.card_faces import CardFaces, make_faces, mask_name
+from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_concept
+from studyapp.library.enrolment import enrol
+from studyapp.map.mastery import MasteryLevel, SubtreeMastery
+from studyapp.quiz.distractors import DistractorPicker, TreeConcept, shuffled_options
+from studyapp.scheduling.memory import Grade
+from studyapp.scheduling.rating import ConcurrentRating, StudyContext, apply_rating
+from studyapp.storage.models import (
+    CARD_KIND_ORDER,
+    Card,
+    CardKind,
+    Concept,
+    Deck,
+    Quiz,
+    QuizMode,
+    QuizQuestion,
+)
+
+# prompt_kind of a multiple-choice question: the summary with the name masked.
+MASKED_SUMMARY = "masked_summary"
+# The lowest rating that counts as recalled in recall mode.
+RECALLED_FROM = Grade.HARD
+
+
+class QuizError(Exception):
+    """An answer that cannot be taken; ``code`` is a stable machine-readable name."""
+
+    code = "quiz_error"
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class QuizNotFound(NotFound):
+    """No such quiz among the user's (another user's quiz is not found either)."""
+
+
+class QuestionNotCurrent(QuizError):
+    code = "question_not_current"
+    http_status = 409
+
+
+class InvalidAnswer(QuizError):
+    code = "invalid_answer"
+    http_status = 422
+
+
+@dataclass(frozen=True)
+class BranchMastery:
+    """A branch's concepts per mastery level and their mean retrievability (None: none has one)."""
+
+    levels: dict[MasteryLevel, int]
+    mean_retrievability: float | None
+
+    @property
+    def concept_count(self) -> int:
+        return sum(self.levels.values())
+
+    def share(self, level: MasteryLevel) -> float:
+        total = self.concept_count
+        return self.levels[level] / total if total else 0.0
+
+    @classmethod
+    def of_subtree(cls, subtree: SubtreeMastery) -> BranchMastery:
+        return cls(dict(subtree.levels), subtree.mean_retrievability)
+
+    @classmethod
+    def before(cls, quiz: Quiz) -> BranchMastery:
+        return cls(
+            {
+                MasteryLevel.NOT_STARTED: quiz.before_not_started,
+                MasteryLevel.LEARNING: quiz.before_learning,
+                MasteryLevel.FAMILIAR: quiz.before_familiar,
+                MasteryLevel.PROFICIENT: quiz.before_proficient,
+                MasteryLevel.MASTERED: quiz.before_mastered,
+            },
+            quiz.before_mean_retrievability,
+        )
+
+
+@dataclass(frozen=True)
+class Option:
+    concept_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """The question to show now, with what the page around it needs."""
+
+    quiz_id: int
+    question_id: int
+    number: int  # 1-based
+    total: int
+    mode: QuizMode
+    practice_only: bool
+    deck_id: int
+    deck_title: str
+    subtree_id: int
+    subtree_title: str
+    card_id: int
+    concept_id: int
+    kind: str  # the card's kind
+    prompt_kind: str
+    prompt: str
+    faces: CardFaces
+    options: list[Option] | None  # choice mode only
+
+    @property
+    def answered(self) -> int:
+        return self.number - 1
+
+    @property
+    def answer(self) -> str | None:
+        """The back of the card (recall mode), for a client that flips it."""
+        return self.faces.back if self.mode == QuizMode.RECALL else None
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    question_id: int
+    correct: bool
+    answer_concept_id: int
+    rating: int
+    chosen_concept_id: int | None
+    applied_to_fsrs: bool
+    replayed: bool  # True when the question had already been answered
+    finished: bool
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One question of a concept and, if answered, its answer."""
+
+    question_id: int
+    card_id: int
+    prompt_kind: str
+    answered_at: datetime | None
+    rating: int | None
+    correct: bool | None
+    chosen_concept_id: int | None
+    applied_to_fsrs: bool
+
+
+@dataclass
+class ConceptResult:
+    concept_id: int
+    title: str
+    answers: list[AnswerRecord] = field(default_factory=list)
+
+    @property
+    def given(self) -> list[AnswerRecord]:
+        return [answer for answer in self.answers if answer.answered_at is not None]
+
+    @property
+    def correct(self) -> bool | None:
+        """True when every question of the concept was answered right; None until all are."""
+        if not self.answers or any(answer.answered_at is None for answer in self.answers):
+            return None
+        return all(answer.correct for answer in self.answers)
+
+
+@dataclass(frozen=True)
+class QuizResults:
+    quiz_id: int
+    deck_id: int
+    deck_title: str
+    subtree_id: int
+    subtree_title: str
+    mode: QuizMode
+    practice_only: bool
+    created_at: datetime
+    finished_at: datetime | None
+    total: int
+    answered: int
+    right: int
+    concepts: list[ConceptResult]
+    titles: dict[int, str]  # every concept named in the results, chosen options included
+    mastery_before: BranchMastery
+    mastery_after: BranchMastery | None  # None when the branch is no longer in the deck
+
+    @property
+    def finished(self) -> bool:
+        return self.finished_at is not None
+
+
+# --- creating --------------------------------------------------------------------------
+
+
+def create_quiz(
+    session: Session,
+    context: StudyContext,
+    *,
+    deck_id: int,
+    subtree_id: int,
+    mode: QuizMode | str,
+    practice_only: bool = False,
+) -> Quiz:
+    """Create the quiz of ``subtree_id``'s branch with all its questions, and commit.
+
+    :class:`NotFound` unless the concept is a live concept of a deck the user
+    may see, and of deck ``deck_id``. Quizzing a branch of a deck the user does
+    not study yet adds the deck to their studies, in the same transaction.
+    """
+    mode = QuizMode(mode)
+    root = visible_concept(session, context.user_id, subtree_id)
+    if root.deck_id != deck_id:
+        raise NotFound(f"There is no concept {subtree_id} in deck {deck_id}.")
+    forest = deck_tree(
+        session,
+        context.user_id,
+        deck_id,
+        now=context.now,
+        scheduler_settings=context.scheduler,
+        due_before=context.day.ends_at,  # as the map counts (branch mastery has no due counts)
+    )
+    deck_nodes = list(_preorder(forest))
+    branch_root = next(node for node in deck_nodes if node.id == subtree_id)
+    branch = list(_preorder([branch_root]))
+    assert branch_root.subtree is not None
+    before = branch_root.subtree
+
+    try:
+        enrol(session, context.user_id, deck_id, context.now)
+        quiz = Quiz(
+            user_id=context.user_id,
+            deck_id=deck_id,
+            subtree_id=subtree_id,
+            mode=mode.value,
+            practice_only=practice_only,
+            question_count=0,
+            created_at=context.now,
+            before_not_started=before.levels[MasteryLevel.NOT_STARTED],
+            before_learning=before.levels[MasteryLevel.LEARNING],
+            before_familiar=before.levels[MasteryLevel.FAMILIAR],
+            before_proficient=before.levels[MasteryLevel.PROFICIENT],
+            before_mastered=before.levels[MasteryLevel.MASTERED],
+            before_mean_retrievability=before.mean_retrievability,
+        )
+        session.add(quiz)
+        session.flush()
+        planned = _plan_questions(branch, mode)
+        questions = [
+            QuizQuestion(
+                quiz_id=quiz.id,
+                position=position,
+                card_id=card_id,
+                concept_id=concept_id,
+                prompt_kind=MASKED_SUMMARY if mode == QuizMode.CHOICE else kind,
+                applied_to_fsrs=False,
+            )
+            for position, (card_id, concept_id, kind) in enumerate(planned)
+        ]
+        session.add_all(questions)
+        session.flush()
+        if mode == QuizMode.CHOICE:
+            picker = DistractorPicker(
+                [TreeConcept(node.id, node.parent_id, node.title) for node in deck_nodes],
+                subtree_id,
+            )
+            for question in questions:
+                distractors = picker.choose(
+                    question.concept_id, seed=f"{quiz.id}:{question.concept_id}"
+                )
+                question.options = shuffled_options(
+                    question.concept_id, distractors, f"{quiz.id}:{question.id}"
+                )
+        quiz.question_count = len(questions)
+        if not questions:
+            quiz.finished_at = context.now
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    return quiz
+
+
+def _preorder(nodes: list[ConceptNode]) -> Iterator[ConceptNode]:
+    for node in nodes:
+        yield node
+        yield from _preorder(node.children)
+
+
+def _plan_questions(branch: list[ConceptNode], mode: QuizMode) -> list[tuple[int, int, str]]:
+    """(card id, concept id, card kind) in quiz order: reviewed cards weakest first, new last."""
+    kind_rank = {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)}
+    candidates = []
+    for map_index, node in enumerate(branch):
+        for card in node.cards:
+            if mode == QuizMode.CHOICE and card.kind != CardKind.RECOGNISE.value:
+                continue
+            is_new = card.state is None
+            weakness = 0.0 if card.retrievability is None else card.retrievability
+            key = (is_new, weakness, map_index, kind_rank.get(card.kind, len(kind_rank)))
+            candidates.append((key, (card.id, node.id, card.kind)))
+    candidates.sort(key=lambda pair: pair[0])
+    return [planned for _key, planned in candidates]
+
+
+# --- reading ---------------------------------------------------------------------------
+
+
+def get_quiz(session: Session, user_id: int, quiz_id: int) -> Quiz:
+    """The user's quiz; :class:`QuizNotFound` for a missing one and for anyone else's."""
+    quiz = session.scalars(
+        select(Quiz).where(Quiz.id == quiz_id, Quiz.user_id == user_id)
+    ).one_or_none()
+    if quiz is None:
+        raise QuizNotFound(f"There is no quiz {quiz_id} of yours.")
+    return quiz
+
+
+def _first_unanswered(session: Session, quiz_id: int) -> QuizQuestion | None:
+    return session.scalars(
+        select(QuizQuestion)
+        .where(QuizQuestion.quiz_id == quiz_id, QuizQuestion.answered_at.is_(None))
+        .order_by(QuizQuestion.position)
+        .limit(1)
+    ).first()
+
+
+def current_question(session: Session, user_id: int, quiz_id: int) -> QuestionView | None:
+    """The first unanswered question of the user's quiz, or None when it is over."""
+    quiz = get_quiz(session, user_id, quiz_id)
+    question = _first_unanswered(session, quiz.id)
+    if question is None:
+        return None
+    concept = session.get(Concept, question.concept_id)
+    card = session.get(Card, question.card_id)
+    assert concept is not None and card is not None
+    parent = session.get(Concept, concept.parent_id) if concept.parent_id else None
+    deck_title, subtree_title = _titles_of(session, quiz)
+    faces = make_faces(
+        card.kind, concept.title, concept.summary, concept.detail, parent.title if parent else None
+    )
+    mode = QuizMode(quiz.mode)
+    options: list[Option] | None = None
+    prompt = faces.front
+    if mode == QuizMode.CHOICE:
+        prompt = mask_name(concept.summary, concept.title)
+        titles = _concept_titles(session, question.options or [])
+        options = [
+            Option(concept_id, titles[concept_id])
+            for concept_id in question.options or []
+            if concept_id in titles
+        ]
+    return QuestionView(
+        quiz_id=quiz.id,
+        question_id=question.id,
+        number=question.position + 1,
+        total=quiz.question_count,
+        mode=mode,
+        practice_only=quiz.practice_only,
+        deck_id=quiz.deck_id,
+        deck_title=deck_title,
+        subtree_id=quiz.subtree_id,
+        subtree_title=subtree_title,
+        card_id=card.id,
+        concept_id=concept.id,
+        kind=card.kind,
+        prompt_kind=question.prompt_kind,
+        prompt=prompt,
+        faces=faces,
+        options=options,
+    )
+
+
+def _titles_of(session: Session, quiz: Quiz) -> tuple[str, str]:
+    deck_title, subtree_title = session.execute(
+        select(Deck.title, Concept.title)
+        .join(Concept, Concept.deck_id == Deck.id)
+        .where(Deck.id == quiz.deck_id, Concept.id == quiz.subtree_id)
+    ).one()
+    return deck_title, subtree_title
+
+
+def _concept_titles(session: Session, concept_ids: list[int]) -> dict[int, str]:
+    if not concept_ids:
+        return {}
+    rows = session.execute(
+        select(Concept.id, Concept.title).where(Concept.id.in_(set(concept_ids)))
+    ).all()
+    return {row.id: row.title for row in rows}
+
+
+@dataclass(frozen=True)
+class PreviousAnswer:
+    """The latest answer of a quiz, for feedback beside the next question."""
+
+    question_id: int
+    number: int
+    prompt_kind: str
+    correct: bool
+    rating: int
+    answer_title: str
+    chosen_title: str | None
+
+
+def previous_answer(session: Session, user_id: int, quiz_id: int) -> PreviousAnswer | None:
+    """The quiz's latest answered question, or None before the first answer."""
+    quiz = get_quiz(session, user_id, quiz_id)
+    question = session.scalars(
+        select(QuizQuestion)
+        .where(QuizQuestion.quiz_id == quiz.id, QuizQuestion.answered_at.is_not(None))
+        .order_by(QuizQuestion.position.desc())
+        .limit(1)
+    ).first()
+    if question is None or question.rating is None or question.correct is None:
+        return None
+    ids = [question.concept_id]
+    if question.chosen_concept_id is not None:
+        ids.append(question.chosen_concept_id)
+    titles = _concept_titles(session, ids)
+    return PreviousAnswer(
+        question_id=question.id,
+        number=question.position + 1,
+        prompt_kind=question.prompt_kind,
+        correct=question.correct,
+        rating=question.rating,
+        answer_title=titles.get(question.concept_id, ""),
+        chosen_title=titles.get(question.chosen_concept_id)
+        if question.chosen_concept_id is not None
+        else None,
+    )
+
+
+# --- answering -------------------------------------------------------------------------
+
+
+def answer_question(
+    session: Session,
+    context: StudyContext,
+    *,
+    quiz_id: int,
+    question_id: int,
+    concept_id: int | None = None,
+    rating: int | None = None,
+    duration_ms: int | None = None,
+) -> AnswerResult:
+    """Record the answer to the quiz's current question and commit it with its FSRS rating.
+
+    A question already answered returns its stored result (``replayed``) and
+    changes nothing, whatever is sent. Any other question but the current one
+    is :class:`QuestionNotCurrent`; a missing or impossible answer for the
+    quiz's mode is :class:`InvalidAnswer`.
+    """
+    quiz = get_quiz(session, context.user_id, quiz_id)
+    question = session.get(QuizQuestion, question_id)
+    if question is None or question.quiz_id != quiz.id:
+        raise QuestionNotCurrent(f"Question {question_id} is not a question of quiz {quiz.id}.")
+    if question.answered_at is not None:
+        return _stored_result(session, quiz, question)
+    current = _first_unanswered(session, quiz.id)
+    if current is None or current.id != question.id:
+        # Perhaps answered since this session loaded it (a double click's twin).
+        session.refresh(question)
+        if question.answered_at is not None:
+            return _stored_result(session, quiz, question)
+        where = (
+            f"question {current.position + 1} of {quiz.question_count} (id {current.id})"
+            if current
+            else "none"
+        )
+        raise QuestionNotCurrent(
+            f"Question {question_id} is not the current question of quiz {quiz.id}: "
+            f"questions are answered in order, and the current one is {where}."
+        )
+    answer_concept_id = question.concept_id
+
+    grade, correct, chosen = _judge(QuizMode(quiz.mode), question, concept_id, rating)
+    try:
+        claimed = session.execute(
+            update(QuizQuestion)
+            .where(QuizQuestion.id == question.id, QuizQuestion.answered_at.is_(None))
+            .values(
+                answered_at=context.now,
+                rating=int(grade),
+                correct=correct,
+                chosen_concept_id=chosen,
+                duration_ms=duration_ms,
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if claimed != 1:
+            # Answered meanwhile by a concurrent request (a double click).
+            session.rollback()
+            session.refresh(question)
+            return _stored_result(session, quiz, question)
+        applied = False
+        if not quiz.practice_only:
+            rated = apply_rating(
+                session,
+                context,
+                card_id=question.card_id,
+                grade=grade,
+                duration_ms=duration_ms,
+                request_id=f"quiz:{quiz.id}:{question.id}",
+                require_in_queue=False,
+            )
+            session.execute(
+                update(QuizQuestion)
+                .where(QuizQuestion.id == question.id)
+                .values(applied_to_fsrs=True, review_log_id=rated.review_log_id)
+                .execution_options(synchronize_session=False)
+            )
+            applied = True
+        unanswered = session.scalar(
+            select(func.count())
+            .select_from(QuizQuestion)
+            .where(QuizQuestion.quiz_id == quiz.id, QuizQuestion.answered_at.is_(None))
+        )
+        finished = unanswered == 0
+        if finished:
+            session.execute(
+                update(Quiz)
+                .where(Quiz.id == quiz.id, Quiz.finished_at.is_(None))
+                .values(finished_at=context.now)
+                .execution_options(synchronize_session=False)
+            )
+        session.commit()
+    except (IntegrityError, StaleDataError):
+        # The same card was rated at the same moment elsewhere, or this very
+        # answer was recorded by a concurrent request.
+        session.rollback()
+        session.refresh(question)
+        if question.answered_at is not None:
+            return _stored_result(session, quiz, question)
+        raise ConcurrentRating(
+            "This card was just rated elsewhere; nothing was recorded, please answer again."
+        ) from None
+    except BaseException:
+        session.rollback()
+        raise
+    # The rows were written with UPDATE statements: reload them when next read.
+    session.expire(question)
+    session.expire(quiz)
+    return AnswerResult(
+        question_id=question_id,
+        correct=correct,
+        answer_concept_id=answer_concept_id,
+        rating=int(grade),
+        chosen_concept_id=chosen,
+        applied_to_fsrs=applied,
+        replayed=False,
+        finished=finished,
+    )
+
+
+def _judge(
+    mode: QuizMode, question: QuizQuestion, concept_id: int | None, rating: int | None
+) -> tuple[Grade, bool, int | None]:
+    """The grade the answer counts as, whether it is right, and the concept chosen."""
+    if mode == QuizMode.RECALL:
+        if rating is None:
+            raise InvalidAnswer("A recall question is answered with a rating from 1 to 4.")
+        if not 1 <= rating <= 4:
+            raise InvalidAnswer("rating must be 1 (Again), 2 (Hard), 3 (Good) or 4 (Easy).")
+        grade = Grade(rating)
+        return grade, grade >= RECALLED_FROM, None
+    if concept_id is None:
+        raise InvalidAnswer("A multiple-choice question is answered with the concept_id chosen.")
+    if concept_id not in (question.options or []):
+        raise InvalidAnswer(f"Concept {concept_id} is not one of this question's options.")
+    correct = concept_id == question.concept_id
+    return (Grade.GOOD if correct else Grade.AGAIN), correct, concept_id
+
+
+def _stored_result(session: Session, quiz: Quiz, question: QuizQuestion) -> AnswerResult:
+    assert question.rating is not None and question.correct is not None
+    return AnswerResult(
+        question_id=question.id,
+        correct=question.correct,
+        answer_concept_id=question.concept_id,
+        rating=question.rating,
+        chosen_concept_id=question.chosen_concept_id,
+        applied_to_fsrs=question.applied_to_fsrs,
+        replayed=True,
+        finished=_first_unanswered(session, quiz.id) is None,
+    )
+
+
+# --- results ---------------------------------------------------------------------------
+
+
+def quiz_results(session: Session, context: StudyContext, quiz_id: int) -> QuizResults:
+    """Each concept's answers (in map order) and the branch's mastery before and now."""
+    quiz = get_quiz(session, context.user_id, quiz_id)
+    questions = list(
+        session.scalars(
+            select(QuizQuestion)
+            .where(QuizQuestion.quiz_id == quiz.id)
+            .order_by(QuizQuestion.position)
+        )
+    )
+    named = {question.concept_id for question in questions} | {
+        question.chosen_concept_id
+        for question in questions
+        if question.chosen_concept_id is not None
+    }
+    rows = session.execute(
+        select(Concept.id, Concept.title, Concept.map_order).where(Concept.id.in_(named))
+    ).all()
+    titles = {row.id: row.title for row in rows}
+    map_order = {row.id: row.map_order for row in rows}
+    by_concept: dict[int, ConceptResult] = {}
+    for question in questions:
+        result = by_concept.setdefault(
+            question.concept_id,
+            ConceptResult(question.concept_id, titles.get(question.concept_id, "")),
+        )
+        result.answers.append(
+            AnswerRecord(
+                question_id=question.id,
+                card_id=question.card_id,
+                prompt_kind=question.prompt_kind,
+                answered_at=question.answered_at,
+                rating=question.rating,
+                correct=question.correct,
+                chosen_concept_id=question.chosen_concept_id,
+                applied_to_fsrs=question.applied_to_fsrs,
+            )
+        )
+    kind_rank = {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)}
+    for result in by_concept.values():
+        result.answers.sort(key=lambda answer: kind_rank.get(answer.prompt_kind, len(kind_rank)))
+    concepts = sorted(by_concept.values(), key=lambda result: map_order.get(result.concept_id, 0))
+    deck_title, subtree_title = _titles_of(session, quiz)
+    return QuizResults(
+        quiz_id=quiz.id,
+        deck_id=quiz.deck_id,
+        deck_title=deck_title,
+        subtree_id=quiz.subtree_id,
+        subtree_title=subtree_title,
+        mode=QuizMode(quiz.mode),
+        practice_only=quiz.practice_only,
+        created_at=quiz.created_at,
+        finished_at=quiz.finished_at,
+        total=quiz.question_count,
+        answered=sum(1 for question in questions if question.answered_at is not None),
+        right=sum(1 for question in questions if question.correct),
+        concepts=concepts,
+        titles=titles,
+        mastery_before=BranchMastery.before(quiz),
+        mastery_after=branch_mastery(session, context, quiz.deck_id, quiz.subtree_id),
+    )
+
+
+def branch_mastery(
+    session: Session, context: StudyContext, deck_id: int, subtree_id: int
+) -> BranchMastery | None:
+    """The branch's mastery now, as the map computes it; None if it is gone from the deck."""
+    try:
+        forest = deck_tree(
+            session,
+            context.user_id,
+            deck_id,
+            now=context.now,
+            scheduler_settings=context.scheduler,
+            due_before=context.day.ends_at,  # as the map counts: one memo for both
+        )
+    except NotFound:
+        return None
+    for node in _preorder(forest):
+        if node.id == subtree_id and node.subtree is not None:
+            return BranchMastery.of_subtree(node.subtree)
+    return None

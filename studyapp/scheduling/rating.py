@@ -1,0 +1,384 @@
+"""Where a rating is applied and undone.
+
+:func:`rate_card` is the only code that writes a :class:`CardState` and a
+:class:`ReviewLog`; it asks :func:`studyapp.scheduling.memory.next_memory_state`
+for the new state and commits both rows as one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from fsrs import State
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from studyapp.scheduling.memory import (
+    Grade,
+    MemoryState,
+    SchedulerSettings,
+    next_memory_state,
+)
+from studyapp.scheduling.queue import (
+    DailyQueue,
+    QueueScope,
+    build_queue,
+    studied_deck_clause,
+    visible_deck_clause,
+)
+from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
+from studyapp.storage.models import Card, CardState, Concept, Deck, ReviewLog, UserSettings
+
+
+class ReviewError(Exception):
+    """A rating or undo that cannot be done; ``code`` is a stable machine-readable name."""
+
+    code = "review_error"
+    http_status = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class CardNotFound(ReviewError):
+    code = "card_not_found"
+    http_status = 404
+
+
+class CardNotDue(ReviewError):
+    code = "card_not_due"
+    http_status = 409
+
+
+class DeckNotStudied(ReviewError):
+    """The card's deck is one the user may see but has not added to their studies."""
+
+    code = "deck_not_studied"
+    http_status = 409
+
+
+class ConcurrentRating(ReviewError):
+    code = "concurrent_rating"
+    http_status = 409
+
+
+class RequestIdReused(ReviewError):
+    code = "request_id_reused"
+    http_status = 409
+
+
+class NothingToUndo(ReviewError):
+    code = "nothing_to_undo"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class StudyContext:
+    """Who is studying, when, and under which settings."""
+
+    user_id: int
+    now: datetime
+    day: StudyDay
+    time_zone: str
+    day_rollover_hour: int
+    new_cards_per_day: int
+    max_reviews_per_day: int
+    scheduler: SchedulerSettings
+
+    @classmethod
+    def for_user(
+        cls, settings: UserSettings, now: datetime, *, enable_fuzzing: bool = True
+    ) -> StudyContext:
+        return cls(
+            user_id=settings.user_id,
+            now=now,
+            day=study_day_containing(now, settings.time_zone, settings.day_rollover_hour),
+            time_zone=settings.time_zone,
+            day_rollover_hour=settings.day_rollover_hour,
+            new_cards_per_day=settings.new_cards_per_day,
+            max_reviews_per_day=settings.max_reviews_per_day,
+            scheduler=SchedulerSettings(
+                desired_retention=settings.desired_retention,
+                learning_steps=settings.learning_steps,
+                relearning_steps=settings.relearning_steps,
+                enable_fuzzing=enable_fuzzing,
+            ),
+        )
+
+    def next_day(self) -> StudyDay:
+        return study_day_for_date(
+            self.day.date + timedelta(days=1), self.time_zone, self.day_rollover_hour
+        )
+
+
+def todays_queue(
+    session: Session, context: StudyContext, scope: QueueScope = QueueScope()
+) -> DailyQueue:
+    return build_queue(
+        session,
+        user_id=context.user_id,
+        now=context.now,
+        day=context.day,
+        new_cards_per_day=context.new_cards_per_day,
+        max_reviews_per_day=context.max_reviews_per_day,
+        scheduler_settings=context.scheduler,
+        scope=scope,
+    )
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    card_id: int
+    memory: MemoryState
+    review_log_id: int
+    replayed: bool  # True when this request_id had already been applied
+
+
+def memory_of(state: CardState | None) -> MemoryState | None:
+    if state is None:
+        return None
+    return MemoryState(
+        state=State(state.state),
+        step=state.step,
+        stability_days=state.stability_days,
+        difficulty=state.difficulty,
+        due=state.due,
+        last_review=state.last_review,
+    )
+
+
+def find_card_state(session: Session, user_id: int, card_id: int) -> CardState | None:
+    return session.scalars(
+        select(CardState).where(CardState.user_id == user_id, CardState.card_id == card_id)
+    ).one_or_none()
+
+
+def rate_card(
+    session: Session,
+    context: StudyContext,
+    *,
+    card_id: int,
+    grade: Grade,
+    duration_ms: int | None = None,
+    request_id: str | None = None,
+    scope: QueueScope = QueueScope(),
+) -> RatingResult:
+    """Apply one rating and commit it; a repeated ``request_id`` returns the first result.
+
+    Refuses (and changes nothing) when the card is not one the user may see
+    (:class:`CardNotFound`), its deck is not one they study
+    (:class:`DeckNotStudied`), or it is not in their queue for ``scope`` right
+    now (:class:`CardNotDue`). The scope matters: a
+    learning card shown early because a branch has nothing else left is in
+    that branch's queue, not necessarily in the whole collection's.
+    """
+    if request_id:
+        replay = _replay(session, context.user_id, request_id, card_id)
+        if replay is not None:
+            return replay
+    try:
+        result = apply_rating(
+            session,
+            context,
+            card_id=card_id,
+            grade=grade,
+            duration_ms=duration_ms,
+            request_id=request_id,
+            scope=scope,
+        )
+        session.commit()
+        return result
+    except IntegrityError:
+        # A concurrent request won: either the same request_id (answer as it
+        # did) or a first rating of the same new card from another tab.
+        session.rollback()
+        replay = _replay(session, context.user_id, request_id, card_id) if request_id else None
+        if replay is not None:
+            return replay
+        raise ConcurrentRating(
+            "This card was just rated elsewhere; showing the next card."
+        ) from None
+    except StaleDataError:
+        session.rollback()
+        raise ConcurrentRating(
+            "This card was just rated elsewhere; showing the next card."
+        ) from None
+    except BaseException:
+        session.rollback()
+        raise
+
+
+def apply_rating(
+    session: Session,
+    context: StudyContext,
+    *,
+    card_id: int,
+    grade: Grade,
+    duration_ms: int | None = None,
+    request_id: str | None = None,
+    scope: QueueScope = QueueScope(),
+    require_in_queue: bool = True,
+) -> RatingResult:
+    """Write one rating's new card state and log row, without committing.
+
+    :func:`rate_card` is the usual entry point; this one lets a caller make the
+    rating part of a larger transaction (a quiz answer and its rating).
+    ``require_in_queue=False`` accepts a card that is not due, of any deck the
+    user may see (a quiz reviews cards early, and starting one adds its deck to
+    the user's studies; FSRS accounts for the shorter elapsed time).
+    """
+    card = session.scalars(
+        select(Card)
+        .join(Concept, Concept.id == Card.concept_id)
+        .join(Deck, Deck.id == Concept.deck_id)
+        .where(Card.id == card_id, visible_deck_clause(context.user_id))
+    ).one_or_none()
+    if card is None:
+        raise CardNotFound(f"There is no card {card_id} in your decks.")
+    if require_in_queue and not todays_queue(session, context, scope).contains(card_id):
+        if not _is_studied(session, context.user_id, card_id):
+            raise DeckNotStudied(
+                "That card's deck is not one you study; add the deck to your studies first."
+            )
+        raise CardNotDue(
+            "That card is not due for you now; it was already answered or is scheduled later."
+        )
+
+    row = find_card_state(session, context.user_id, card_id)
+    before = memory_of(row)
+    after = next_memory_state(before, grade, context.now, context.scheduler, card_id=card_id)
+    if row is None:
+        row = CardState(user_id=context.user_id, card_id=card_id, reps=0, lapses=0)
+        session.add(row)
+    _store(row, after)
+    row.reps += 1
+    if _is_lapse(before, grade):
+        row.lapses += 1
+
+    log = ReviewLog(
+        user_id=context.user_id,
+        card_id=card_id,
+        rating=int(grade),
+        reviewed_at=context.now,
+        duration_ms=duration_ms,
+        request_id=request_id,
+        before_state=before.state.value if before else None,
+        before_step=before.step if before else None,
+        before_stability_days=before.stability_days if before else None,
+        before_difficulty=before.difficulty if before else None,
+        before_due=before.due if before else None,
+        before_last_review=before.last_review if before else None,
+        after_state=after.state.value,
+        after_step=after.step,
+        after_stability_days=after.stability_days,
+        after_difficulty=after.difficulty,
+        after_due=after.due,
+    )
+    session.add(log)
+    session.flush()
+    return RatingResult(card_id=card_id, memory=after, review_log_id=log.id, replayed=False)
+
+
+def _is_studied(session: Session, user_id: int, card_id: int) -> bool:
+    return (
+        session.scalar(
+            select(Card.id)
+            .join(Concept, Concept.id == Card.concept_id)
+            .join(Deck, Deck.id == Concept.deck_id)
+            .where(Card.id == card_id, studied_deck_clause(user_id))
+        )
+        is not None
+    )
+
+
+def _store(row: CardState, memory: MemoryState) -> None:
+    row.state = memory.state.value
+    row.step = memory.step
+    row.stability_days = memory.stability_days
+    row.difficulty = memory.difficulty
+    row.due = memory.due
+    row.last_review = memory.last_review
+
+
+def _is_lapse(before: MemoryState | None, grade: Grade) -> bool:
+    """Anki's lapse: a card in review forgotten (rated Again)."""
+    return before is not None and before.state == State.Review and grade == Grade.AGAIN
+
+
+def _replay(session: Session, user_id: int, request_id: str, card_id: int) -> RatingResult | None:
+    log = session.scalars(
+        select(ReviewLog).where(ReviewLog.user_id == user_id, ReviewLog.request_id == request_id)
+    ).one_or_none()
+    if log is None:
+        return None
+    if log.card_id != card_id:
+        raise RequestIdReused(f"request_id {request_id!r} was already used for another card.")
+    return RatingResult(
+        card_id=log.card_id,
+        memory=MemoryState(
+            state=State(log.after_state),
+            step=log.after_step,
+            stability_days=log.after_stability_days,
+            difficulty=log.after_difficulty,
+            due=log.after_due,
+            last_review=log.reviewed_at,
+        ),
+        review_log_id=log.id,
+        replayed=True,
+    )
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    card_id: int
+    grade: Grade
+    restored: MemoryState | None  # None: the card is new again
+
+
+def undo_last_rating(session: Session, context: StudyContext) -> UndoResult:
+    """Take back the user's latest rating of today exactly, and delete its log row; commits."""
+    log = session.scalars(
+        select(ReviewLog)
+        .where(
+            ReviewLog.user_id == context.user_id,
+            ReviewLog.reviewed_at >= context.day.starts_at,
+        )
+        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+        .limit(1)
+    ).one_or_none()
+    if log is None:
+        raise NothingToUndo("Nothing to undo: you have not rated a card today.")
+    row = find_card_state(session, context.user_id, log.card_id)
+    grade = Grade(log.rating)
+    restored: MemoryState | None = None
+    try:
+        if log.before_state is None:
+            if row is not None:
+                session.delete(row)
+        else:
+            assert log.before_due is not None and row is not None
+            restored = MemoryState(
+                state=State(log.before_state),
+                step=log.before_step,
+                stability_days=log.before_stability_days,
+                difficulty=log.before_difficulty,
+                due=log.before_due,
+                last_review=log.before_last_review,
+            )
+            _store(row, restored)
+            row.reps -= 1
+            if log.before_state == State.Review.value and grade == Grade.AGAIN:
+                row.lapses -= 1
+        session.delete(log)
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise ConcurrentRating("That card changed meanwhile; nothing was undone.") from None
+    except BaseException:
+        session.rollback()
+        raise
+    return UndoResult(card_id=log.card_id, grade=grade, restored=restored)

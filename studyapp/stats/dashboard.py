@@ -1,0 +1,978 @@
+"""How one user's studying is going: the figures behind the dashboard and ``GET /api/v1/stats``.
+
+Plain Python over a session (no Flask); :func:`dashboard_stats` gathers
+everything for one user and an optional deck. docs/dashboard.md explains each
+figure; the essentials:
+
+* **Study days** come from :mod:`studyapp.scheduling.study_day` only. Their UTC
+  bounds are computed here in Python, then sent to the database as a small
+  ``VALUES`` table ``(day_index, starts_at, ends_at)`` that the review log (or
+  the card states) is joined to on ``starts_at <= moment < ends_at``. Each day
+  is then one range scan of ``ix_review_logs_user_id_reviewed_at`` (or
+  ``ix_card_states_user_id_due``), the grouping happens in SQL, and no
+  database time-zone function is needed — DST days are 23 or 25 hours long
+  because their bounds say so.
+* **History** (reviews per day, time, streak, true retention) counts every
+  rating the user gave, also on cards since retired: they happened. With a
+  deck, the ratings of that deck's cards.
+* **The collection** (card states, mastery, stability, retrievability, the
+  hardest concepts, the forecast) counts the cards of the decks the user
+  studies (:func:`studyapp.scheduling.queue.studied_deck_clause`: visible to
+  them and added to their studies), live concepts only, except the
+  ``retired`` count, which is the cards of retired concepts. A deck the user
+  removed from their studies drops out of these figures (its history stays in
+  the ones above, and comes back here when they add it again).
+* **Quiz history** covers the quizzes of every deck the user may see: like
+  ratings, quizzes taken are history.
+* **True retention** is Anki's: of the ratings given to cards in the review
+  state (``before_state`` = review), the share not rated Again. A card is
+  *mature* when the interval it was scheduled with before that rating
+  (``before_due - before_last_review``) is at least 21 days, *young* otherwise.
+* **Retrievability** is FSRS's forgetting curve, evaluated with
+  :func:`forgetting_curve` (the same formula and parameters as
+  :func:`studyapp.scheduling.memory.retrievability`, without building an fsrs
+  card per row; the tests check they agree).
+"""
+
+from __future__ import annotations
+
+import enum
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+from fsrs import State
+from sqlalchemy import (
+    Boolean,
+    Integer,
+    and_,
+    bindparam,
+    func,
+    literal,
+    select,
+    text,
+    true,
+    union_all,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import column
+from sqlalchemy.sql.functions import FunctionElement
+
+from studyapp.decks.catalogue import DeckSummary, studied_decks
+from studyapp.map.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
+from studyapp.scheduling.memory import SchedulerSettings, scheduler_for
+from studyapp.scheduling.queue import (
+    QueueScope,
+    restrict_to_scope,
+    studied_deck_clause,
+    visible_deck_clause,
+)
+from studyapp.scheduling.rating import StudyContext, todays_queue
+from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
+from studyapp.storage.db import UTCDateTime
+from studyapp.storage.models import Card, CardState, Concept, Deck, Quiz, QuizQuestion, ReviewLog
+
+HEATMAP_DAYS = 365
+FORECAST_DAYS = 30
+MATURE_INTERVAL_DAYS = 21
+HARDEST_COUNT = 10
+QUIZ_BRANCHES = 8
+QUIZZES_PER_BRANCH = 20
+# Day 0 of the forecast starts here, so overdue cards are counted today.
+_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
+
+# Upper bounds (exclusive) of the stability bins, in days; the last bin is open.
+STABILITY_BIN_EDGES_DAYS: tuple[float, ...] = (1, 3, 7, 14, 21, 30, 60, 90, 180, 365)
+# Retrievability bins: 0-10%, 10-20%, ..., 90-100% (100% falls in the last).
+RETRIEVABILITY_BIN_COUNT = 10
+
+
+class RetentionPeriod(enum.StrEnum):
+    TODAY = "today"
+    YESTERDAY = "yesterday"
+    LAST_7_DAYS = "last_7_days"
+    LAST_30_DAYS = "last_30_days"
+    LAST_365_DAYS = "last_365_days"
+
+    @property
+    def label(self) -> str:
+        return _PERIOD_LABELS[self]
+
+
+_PERIOD_LABELS = {
+    RetentionPeriod.TODAY: "Today",
+    RetentionPeriod.YESTERDAY: "Yesterday",
+    RetentionPeriod.LAST_7_DAYS: "Last 7 days",
+    RetentionPeriod.LAST_30_DAYS: "Last 30 days",
+    RetentionPeriod.LAST_365_DAYS: "Last 365 days",
+}
+
+
+@dataclass(frozen=True)
+class TodayFigures:
+    """The current study day: ``reviewed`` ratings given (``again_count`` of them Again),
+    ``new_introduced`` new cards seen for the first time, ``time_spent_ms`` answer time;
+    and from today's queue, what is left: ``due_left`` review cards (within the daily
+    limit), ``learning_left`` learning cards (also those due later today), ``new_left``."""
+
+    reviewed: int
+    again_count: int
+    new_introduced: int
+    time_spent_ms: int
+    due_left: int
+    learning_left: int
+    new_left: int
+
+
+@dataclass(frozen=True)
+class DayReviews:
+    """Ratings given on one study day (named by its local date)."""
+
+    date: date
+    reviews: int
+
+
+@dataclass(frozen=True)
+class PassFail:
+    """Ratings of review-state cards: ``passed`` Hard/Good/Easy, ``failed`` Again."""
+
+    passed: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed
+
+    @property
+    def rate(self) -> float | None:
+        """The share passed, 0–1; None when there was nothing to rate."""
+        return self.passed / self.total if self.total else None
+
+    def __add__(self, other: PassFail) -> PassFail:
+        return PassFail(self.passed + other.passed, self.failed + other.failed)
+
+
+@dataclass(frozen=True)
+class TrueRetention:
+    period: RetentionPeriod
+    days: int  # study days covered, ending today
+    young: PassFail
+    mature: PassFail
+
+    @property
+    def all(self) -> PassFail:
+        return self.young + self.mature
+
+
+@dataclass(frozen=True)
+class DayForecast:
+    """Cards falling due on one study day (today also counts the overdue ones)."""
+
+    date: date
+    due: int
+
+
+@dataclass(frozen=True)
+class CardStateCounts:
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+    relearning: int = 0
+    retired: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review + self.relearning + self.retired
+
+
+@dataclass(frozen=True)
+class DeckMastery:
+    """Concepts of one deck (live ones) at each mastery level."""
+
+    deck_id: int
+    title: str
+    levels: dict[MasteryLevel, int]
+
+    @property
+    def concept_count(self) -> int:
+        return sum(self.levels.values())
+
+
+@dataclass(frozen=True)
+class StabilityBin:
+    """Studied cards with ``lower_days <= stability < upper_days`` (None: no upper bound)."""
+
+    lower_days: float
+    upper_days: float | None
+    cards: int
+
+    @property
+    def label(self) -> str:
+        low = f"{self.lower_days:g}"
+        return f"{low}+ d" if self.upper_days is None else f"{low}–{self.upper_days:g} d"
+
+
+@dataclass(frozen=True)
+class RetrievabilityBin:
+    """Studied cards with ``lower_percent <= R·100 < upper_percent`` (the last bin includes 100)."""
+
+    lower_percent: int
+    upper_percent: int
+    cards: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.lower_percent}–{self.upper_percent}%"
+
+
+@dataclass(frozen=True)
+class HardConcept:
+    """A concept among the hardest: its cards' total ``lapses`` and mean ``retrievability``."""
+
+    concept_id: int
+    deck_id: int
+    title: str
+    deck_title: str
+    lapses: int
+    retrievability: float | None
+
+    @property
+    def map_path(self) -> str:
+        return f"/decks/{self.deck_id}/map?focus={self.concept_id}"
+
+
+@dataclass(frozen=True)
+class QuizScore:
+    """One quiz of a branch: ``right`` of ``answered`` questions, on its study ``date``."""
+
+    quiz_id: int
+    date: date
+    taken_at: datetime
+    mode: str
+    answered: int
+    right: int
+    finished: bool
+
+    @property
+    def score(self) -> float:
+        return self.right / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True)
+class BranchQuizzes:
+    """A branch's quizzes, oldest first (at most :data:`QUIZZES_PER_BRANCH`, the latest ones)."""
+
+    subtree_id: int
+    deck_id: int
+    title: str
+    quizzes: list[QuizScore]
+
+
+@dataclass(frozen=True)
+class DashboardStats:
+    """Everything the dashboard shows, for one user and ``deck_id`` (None: all decks)."""
+
+    deck_id: int | None
+    decks: list[DeckSummary]
+    day: StudyDay
+    time_zone: str
+    day_rollover_hour: int
+    desired_retention: float
+    today: TodayFigures
+    streak_days: int
+    heatmap: list[DayReviews]
+    true_retention: list[TrueRetention]
+    forecast: list[DayForecast]
+    card_states: CardStateCounts
+    mastery_levels: dict[MasteryLevel, int]
+    mastery_by_deck: list[DeckMastery]
+    stability_histogram: list[StabilityBin]
+    retrievability_histogram: list[RetrievabilityBin]
+    mean_retrievability: float | None
+    hardest: list[HardConcept]
+    quizzes: list[BranchQuizzes] = field(default_factory=list)
+
+    @property
+    def deck_title(self) -> str | None:
+        return next((deck.title for deck in self.decks if deck.id == self.deck_id), None)
+
+
+def dashboard_stats(
+    session: Session, context: StudyContext, deck_id: int | None = None
+) -> DashboardStats:
+    """All the figures for ``context``'s user; ``deck_id`` must be a deck they may see.
+
+    ``decks`` lists the decks they study; a ``deck_id`` they may see but do not
+    study has its history and an empty collection.
+    """
+    user_id = context.user_id
+    decks = studied_decks(session, user_id)
+    daily = daily_history(session, context, deck_id)
+    collection = collection_figures(session, context, deck_id, decks)
+    queue = todays_queue(session, context, QueueScope(deck_id=deck_id))
+    return DashboardStats(
+        deck_id=deck_id,
+        decks=decks,
+        day=context.day,
+        time_zone=context.time_zone,
+        day_rollover_hour=context.day_rollover_hour,
+        desired_retention=context.scheduler.desired_retention,
+        today=TodayFigures(
+            reviewed=daily.today_reviews,
+            again_count=daily.today_again,
+            new_introduced=daily.today_new,
+            time_spent_ms=daily.today_duration_ms,
+            due_left=len(queue.review),
+            learning_left=len(queue.learning) + queue.learning_later_today,
+            new_left=len(queue.new),
+        ),
+        streak_days=streak_days(session, context, deck_id, daily),
+        heatmap=[DayReviews(day.date, day.reviews) for day in daily.days],
+        true_retention=daily.retention,
+        forecast=forecast(session, context, deck_id),
+        card_states=collection.card_states,
+        mastery_levels=collection.mastery_levels,
+        mastery_by_deck=collection.mastery_by_deck,
+        stability_histogram=collection.stability_histogram,
+        retrievability_histogram=collection.retrievability_histogram,
+        mean_retrievability=collection.mean_retrievability,
+        hardest=collection.hardest,
+        quizzes=quiz_history(session, context, deck_id),
+    )
+
+
+# --- study-day buckets -----------------------------------------------------------------
+
+
+def study_days_ending(
+    day: StudyDay, count: int, time_zone: str, rollover_hour: int
+) -> list[StudyDay]:
+    """The ``count`` study days up to and including ``day``, oldest first."""
+    return [
+        study_day_for_date(day.date - timedelta(days=back), time_zone, rollover_hour)
+        for back in range(count - 1, -1, -1)
+    ]
+
+
+def day_bounds_table(days: Sequence[StudyDay], *, first_starts_at: datetime | None = None):
+    """A table ``study_days(day_index, starts_at, ends_at)`` of the days' UTC bounds.
+
+    A CTE over a textual ``VALUES`` list of bound parameters. Textual, because
+    SQLAlchemy's ``values()`` puts its rows in the statement cache key (every new
+    day would compile the statement anew, ~30 ms for a year) and SQLite accepts no
+    column aliases on a ``VALUES`` subquery; both SQLite and PostgreSQL name the
+    columns ``column1``, ``column2``, ``column3``.
+    """
+    moment = UTCDateTime()
+    rows, parameters = [], []
+    for index, day in enumerate(days):
+        starts_at = first_starts_at if index == 0 and first_starts_at else day.starts_at
+        rows.append(f"(:d{index}, :s{index}, :e{index})")
+        parameters += [
+            bindparam(f"d{index}", index, type_=Integer()),
+            bindparam(f"s{index}", starts_at, type_=moment),
+            bindparam(f"e{index}", day.ends_at, type_=moment),
+        ]
+    table = (
+        text("VALUES " + ", ".join(rows))
+        .bindparams(*parameters)
+        .columns(
+            column("column1", Integer()),
+            column("column2", moment),
+            column("column3", moment),
+        )
+        .cte("study_days")
+    )
+    return _Bounds(table)
+
+
+class _Bounds:
+    """The day-bounds CTE with readable column names (``.c.day_index`` etc.)."""
+
+    def __init__(self, table) -> None:
+        self.table = table
+        self.c = _BoundColumns(table.c.column1, table.c.column2, table.c.column3)
+
+
+@dataclass(frozen=True)
+class _BoundColumns:
+    day_index: object
+    starts_at: object
+    ends_at: object
+
+
+class at_least_days_apart(FunctionElement):
+    """SQL condition: ``later`` is at least ``days`` whole days after ``earlier``.
+
+    PostgreSQL compares ``later >= earlier + interval``. SQLite compares the stored
+    text with ``datetime(earlier, '+N days')``, which drops the fraction of a second:
+    exact for whole-second intervals (a scheduled interval has the same fraction at
+    both ends), never off by more than a second. It is also the cheapest form on
+    SQLite: ``julianday`` differences carry rounding error (an interval of exactly
+    21 days could land on either side) and ``strftime('%s')`` is twice as slow.
+    NULL when either moment is.
+    """
+
+    type = Boolean()
+    inherit_cache = True
+
+
+@compiles(at_least_days_apart, "sqlite")
+def _at_least_days_apart_sqlite(element, compiler, **kw) -> str:
+    earlier, later, days = element.clauses
+    return (
+        f"({compiler.process(later, **kw)} >= datetime({compiler.process(earlier, **kw)}, "
+        f"'+' || {compiler.process(days, **kw)} || ' days'))"
+    )
+
+
+@compiles(at_least_days_apart)
+def _at_least_days_apart_default(element, compiler, **kw) -> str:
+    earlier, later, days = element.clauses
+    return (
+        f"({compiler.process(later, **kw)} >= {compiler.process(earlier, **kw)} "
+        f"+ make_interval(days => {compiler.process(days, **kw)}))"
+    )
+
+
+class whole_days_between(FunctionElement):
+    """Whole days from ``earlier`` to ``later`` (what fsrs calls the elapsed days,
+    ``(later - earlier).days``), computed in SQL so the collection pass reads a small
+    integer instead of converting a datetime per card.
+
+    SQLite: ``julianday`` difference plus 1e-9 day (its rounding error is about 5e-10),
+    truncated; a moment within a millisecond of a whole-day mark may land a day off.
+    Negative differences (a review "after" now) are clamped to 0 by the caller.
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(whole_days_between, "sqlite")
+def _whole_days_sqlite(element, compiler, **kw) -> str:
+    earlier, later = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) + 1e-9 AS INTEGER)"
+
+
+@compiles(whole_days_between)
+def _whole_days_default(element, compiler, **kw) -> str:
+    earlier, later = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"CAST(FLOOR(EXTRACT(EPOCH FROM ({later} - {earlier})) / 86400) AS INTEGER)"
+
+
+# --- history: reviews per day, today, streak, true retention --------------------------
+
+
+@dataclass(frozen=True)
+class DailyHistory:
+    """Ratings per study day over the last :data:`HEATMAP_DAYS` days (oldest first; the
+    last is today), today's totals, and true retention per period."""
+
+    days: list[DayReviews]
+    today_again: int
+    today_new: int
+    today_duration_ms: int
+    retention: list[TrueRetention]
+
+    @property
+    def today_reviews(self) -> int:
+        return self.days[-1].reviews
+
+
+def _in_scope(deck_id: int | None):
+    """SQL condition on ``ReviewLog``: the rated card belongs to the deck (True: no deck)."""
+    if deck_id is None:
+        return true()
+    deck_cards = (
+        select(Card.id)
+        .join(Concept, Concept.id == Card.concept_id)
+        .where(Concept.deck_id == deck_id)
+    )
+    return ReviewLog.card_id.in_(deck_cards.scalar_subquery())
+
+
+def _daily_counts(
+    session: Session, user_id: int, study_days: Sequence[StudyDay], deck_id: int | None
+) -> list[int]:
+    """Ratings per study day: one correlated count per row of the day-bounds table, each a
+    range scan of ``ix_review_logs_user_id_reviewed_at`` (index only, without a deck)."""
+    bounds = day_bounds_table(study_days)
+    per_day = (
+        select(func.count())
+        .select_from(ReviewLog)
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.reviewed_at >= bounds.c.starts_at,
+            ReviewLog.reviewed_at < bounds.c.ends_at,
+            _in_scope(deck_id),
+        )
+        .correlate(bounds.table)
+        .scalar_subquery()
+    )
+    found = dict(session.execute(select(bounds.c.day_index, per_day)).all())
+    return [found.get(index, 0) for index in range(len(study_days))]
+
+
+def _days_with_reviews(
+    session: Session, user_id: int, study_days: Sequence[StudyDay], deck_id: int | None
+) -> list[bool]:
+    """Whether each study day has a rating: one index probe per day (EXISTS, not count)."""
+    bounds = day_bounds_table(study_days)
+    any_rating = (
+        select(ReviewLog.id)
+        .where(
+            ReviewLog.user_id == user_id,
+            ReviewLog.reviewed_at >= bounds.c.starts_at,
+            ReviewLog.reviewed_at < bounds.c.ends_at,
+            _in_scope(deck_id),
+        )
+        .correlate(bounds.table)
+        .exists()
+    )
+    found = dict(session.execute(select(bounds.c.day_index, any_rating)).all())
+    return [bool(found.get(index)) for index in range(len(study_days))]
+
+
+# (days back from today where the period ends, its length in study days)
+_PERIOD_DAYS = {
+    RetentionPeriod.TODAY: (0, 1),
+    RetentionPeriod.YESTERDAY: (1, 1),
+    RetentionPeriod.LAST_7_DAYS: (0, 7),
+    RetentionPeriod.LAST_30_DAYS: (0, 30),
+    RetentionPeriod.LAST_365_DAYS: (0, 365),
+}
+
+
+def daily_history(
+    session: Session, context: StudyContext, deck_id: int | None = None, days: int = HEATMAP_DAYS
+) -> DailyHistory:
+    """Two statements: ratings per study day (:func:`_daily_counts`), and today's totals
+    and true retention: filtered counts over disjoint buckets of study days (a UNION ALL
+    of one range scan each, the buckets' UTC bounds as parameters), summed into periods."""
+    study_days = study_days_ending(
+        context.day, max(days, 365), context.time_zone, context.day_rollover_hour
+    )
+    counts = _daily_counts(session, context.user_id, study_days[-days:], deck_id)
+    newest_first = study_days[::-1]
+    # Disjoint buckets of study days (newest first), summed into the periods below:
+    # today, yesterday, days 2-6, 7-29 and 30-364 back.
+    buckets = [(0, 1), (1, 2), (2, 7), (7, 30), (30, 365)]
+    in_review = ReviewLog.before_state == State.Review.value
+    mature = at_least_days_apart(
+        ReviewLog.before_last_review, ReviewLog.before_due, MATURE_INTERVAL_DAYS
+    )
+    passed, failed = ReviewLog.rating > 1, ReviewLog.rating == 1
+    count = func.count(ReviewLog.id)
+    parts = []
+    for index, (first, last) in enumerate(buckets):
+        # One SELECT per bucket, each a range scan of the user's reviewed_at index: much
+        # cheaper on SQLite than testing every row against every bucket. Cheap tests
+        # first: SQLite stops at the first false one.
+        today_columns = (
+            [
+                count.filter(failed),
+                count.filter(ReviewLog.before_state.is_(None)),
+                func.coalesce(func.sum(ReviewLog.duration_ms), 0),
+            ]
+            if index == 0
+            else [literal(0), literal(0), literal(0)]
+        )
+        parts.append(
+            select(
+                literal(index).label("bucket"),
+                *today_columns,
+                count.filter(in_review, passed),
+                count.filter(in_review, failed),
+                count.filter(in_review, passed, mature),
+                count.filter(in_review, failed, mature),
+            ).where(
+                ReviewLog.user_id == context.user_id,
+                ReviewLog.reviewed_at >= newest_first[last - 1].starts_at,
+                ReviewLog.reviewed_at < newest_first[first].ends_at,
+                _in_scope(deck_id),
+            )
+        )
+    rows = {row[0]: row[1:] for row in session.execute(union_all(*parts))}
+    today_again, today_new, today_duration = rows[0][:3]
+    outcomes = [value for index in range(len(buckets)) for value in rows[index][3:]]
+    # Per bucket: (young, mature) pass/fail, young = all review-state ratings - mature.
+    per_bucket = []
+    for index in range(len(buckets)):
+        all_passed, all_failed, mature_passed, mature_failed = outcomes[index * 4 : index * 4 + 4]
+        per_bucket.append(
+            (
+                PassFail(all_passed - mature_passed, all_failed - mature_failed),
+                PassFail(mature_passed, mature_failed),
+            )
+        )
+    retention = []
+    for period, (skip, length) in _PERIOD_DAYS.items():
+        young, mature_counts = PassFail(), PassFail()
+        for (first, last), (bucket_young, bucket_mature) in zip(buckets, per_bucket, strict=True):
+            if skip <= first and last <= skip + length:
+                young += bucket_young
+                mature_counts += bucket_mature
+        retention.append(TrueRetention(period, length, young, mature_counts))
+    return DailyHistory(
+        days=[
+            DayReviews(day.date, reviews)
+            for day, reviews in zip(study_days[-days:], counts, strict=True)
+        ],
+        today_again=today_again,
+        today_new=today_new,
+        today_duration_ms=int(today_duration or 0),
+        retention=retention,
+    )
+
+
+def streak_days(
+    session: Session, context: StudyContext, deck_id: int | None, daily: DailyHistory
+) -> int:
+    """Consecutive study days with at least one rating, ending today (or yesterday when
+    nothing was rated yet today). Looks further back only if the streak fills the window."""
+    counts = [day.reviews for day in reversed(daily.days)]  # newest first
+    if counts and counts[0] == 0:
+        counts = counts[1:]
+    streak = 0
+    for reviews in counts:
+        if not reviews:
+            return streak
+        streak += 1
+    # The whole window was studied: keep counting in earlier windows.
+    oldest = daily.days[0].date
+    while True:
+        earlier_day = study_day_for_date(
+            oldest - timedelta(days=1), context.time_zone, context.day_rollover_hour
+        )
+        window = study_days_ending(
+            earlier_day, HEATMAP_DAYS, context.time_zone, context.day_rollover_hour
+        )
+        for studied in reversed(_days_with_reviews(session, context.user_id, window, deck_id)):
+            if not studied:
+                return streak
+            streak += 1
+        oldest = window[0].date
+
+
+# --- forecast --------------------------------------------------------------------------
+
+
+def forecast(
+    session: Session, context: StudyContext, deck_id: int | None = None, days: int = FORECAST_DAYS
+) -> list[DayForecast]:
+    """Cards (any state) falling due on each of the next ``days`` study days, today first;
+    today also counts everything overdue. Live cards of the user's decks only."""
+    study_days = [
+        study_day_for_date(
+            context.day.date + timedelta(days=ahead), context.time_zone, context.day_rollover_hour
+        )
+        for ahead in range(days)
+    ]
+    bounds = day_bounds_table(study_days, first_starts_at=_LONG_AGO)
+    query = (
+        select(bounds.c.day_index, func.count(CardState.id))
+        .select_from(bounds.table)
+        .join(
+            CardState,
+            and_(
+                CardState.user_id == context.user_id,
+                CardState.due >= bounds.c.starts_at,
+                CardState.due < bounds.c.ends_at,
+            ),
+        )
+        .join(Card, Card.id == CardState.card_id)
+        .group_by(bounds.c.day_index)
+    )
+    query = restrict_to_scope(query, context.user_id, QueueScope(deck_id=deck_id), session)
+    found = dict(session.execute(query).all())
+    return [DayForecast(day.date, found.get(index, 0)) for index, day in enumerate(study_days)]
+
+
+# --- the collection: states, mastery, stability, retrievability, hardest ---------------
+
+
+def forgetting_curve(settings: SchedulerSettings):
+    """``R(stability_days, elapsed_days)`` exactly as fsrs computes it (FSRS-6):
+
+        R = (1 + F · t / S) ^ (−w20),  F = 0.9 ^ (−1 / w20) − 1,  t = whole days elapsed
+
+    with the user's scheduler parameters; None before any review.
+    """
+    parameters = scheduler_for(settings).parameters
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+
+    def curve(stability_days: float | None, elapsed_days: int | None) -> float | None:
+        """R after ``elapsed_days`` whole days (negative counts as 0); None if unknown."""
+        if stability_days is None or elapsed_days is None:
+            return None
+        return (1 + factor * max(0, elapsed_days) / stability_days) ** decay
+
+    return curve
+
+
+@dataclass(frozen=True)
+class CollectionFigures:
+    card_states: CardStateCounts
+    mastery_levels: dict[MasteryLevel, int]
+    mastery_by_deck: list[DeckMastery]
+    stability_histogram: list[StabilityBin]
+    retrievability_histogram: list[RetrievabilityBin]
+    mean_retrievability: float | None
+    hardest: list[HardConcept]
+
+
+@dataclass
+class _ConceptTally:
+    deck_id: int
+    cards: list[CardMemory] = field(default_factory=list)
+    lapses: int = 0
+    retrievability_sum: float = 0.0
+    retrievability_count: int = 0
+
+
+def collection_figures(
+    session: Session,
+    context: StudyContext,
+    deck_id: int | None,
+    decks: Sequence[DeckSummary] | None = None,
+) -> CollectionFigures:
+    """One pass over the cards in scope (one row per card, streamed), plus one small query
+    for the titles of the hardest concepts."""
+    user_id = context.user_id
+    query = (
+        select(
+            Concept.deck_id,
+            Card.concept_id,
+            Concept.retired_at.is_not(None),
+            CardState.state,
+            CardState.stability_days,
+            whole_days_between(CardState.last_review, literal(context.now, UTCDateTime())),
+            CardState.lapses,
+        )
+        .select_from(Card)
+        .join(Concept, Concept.id == Card.concept_id)
+        .join(Deck, Deck.id == Concept.deck_id)
+        .outerjoin(CardState, and_(CardState.card_id == Card.id, CardState.user_id == user_id))
+        .where(studied_deck_clause(user_id))
+    )
+    if deck_id is not None:
+        query = query.where(Concept.deck_id == deck_id)
+    curve = forgetting_curve(context.scheduler)
+    states = dict.fromkeys(("new", "learning", "review", "relearning", "retired"), 0)
+    state_names = {
+        State.Learning.value: "learning",
+        State.Review.value: "review",
+        State.Relearning.value: "relearning",
+    }
+    stability_counts = [0] * (len(STABILITY_BIN_EDGES_DAYS) + 1)
+    retrievability_counts = [0] * RETRIEVABILITY_BIN_COUNT
+    retrievability_sum, retrievability_n = 0.0, 0
+    concepts: dict[int, _ConceptTally] = {}
+    # Core rows (no ORM loading), streamed: one small row per card.
+    rows = session.connection().execute(query.execution_options(yield_per=5000))
+    for deck, concept_id, retired, state, stability, elapsed_days, lapses in rows:
+        if retired:
+            states["retired"] += 1
+            continue
+        tally = concepts.get(concept_id)
+        if tally is None:
+            tally = concepts[concept_id] = _ConceptTally(deck)
+        # Levels depend on state and stability only (studyapp.map.mastery), not on due.
+        tally.cards.append(CardMemory(state, stability, None, None))
+        if state is None:
+            states["new"] += 1
+            continue
+        states[state_names.get(state, "learning")] += 1
+        tally.lapses += lapses or 0
+        if stability is not None:
+            stability_counts[_stability_bin(stability)] += 1
+        chance = curve(stability, elapsed_days)
+        if chance is not None:
+            retrievability_counts[
+                min(int(chance * RETRIEVABILITY_BIN_COUNT), RETRIEVABILITY_BIN_COUNT - 1)
+            ] += 1
+            retrievability_sum += chance
+            retrievability_n += 1
+            tally.retrievability_sum += chance
+            tally.retrievability_count += 1
+
+    deck_titles = {deck.id: deck.title for deck in (decks or studied_decks(session, user_id))}
+    by_deck: dict[int, dict[MasteryLevel, int]] = defaultdict(
+        lambda: dict.fromkeys(MASTERY_LEVELS, 0)
+    )
+    overall = dict.fromkeys(MASTERY_LEVELS, 0)
+    for tally in concepts.values():
+        level = mastery_level(tally.cards)
+        by_deck[tally.deck_id][level] += 1
+        overall[level] += 1
+    mastery_by_deck = sorted(
+        (
+            DeckMastery(deck, deck_titles.get(deck, f"Deck {deck}"), levels)
+            for deck, levels in by_deck.items()
+        ),
+        key=lambda item: (item.title.lower(), item.deck_id),
+    )
+    return CollectionFigures(
+        card_states=CardStateCounts(**states),
+        mastery_levels=overall,
+        mastery_by_deck=mastery_by_deck,
+        stability_histogram=_stability_bins(stability_counts),
+        retrievability_histogram=[
+            RetrievabilityBin(
+                index * 100 // RETRIEVABILITY_BIN_COUNT,
+                (index + 1) * 100 // RETRIEVABILITY_BIN_COUNT,
+                cards,
+            )
+            for index, cards in enumerate(retrievability_counts)
+        ],
+        mean_retrievability=retrievability_sum / retrievability_n if retrievability_n else None,
+        hardest=_hardest(session, concepts, deck_titles),
+    )
+
+
+def _stability_bin(stability_days: float) -> int:
+    return bisect_right(STABILITY_BIN_EDGES_DAYS, stability_days)
+
+
+def _stability_bins(counts: Sequence[int]) -> list[StabilityBin]:
+    lowers = (0, *STABILITY_BIN_EDGES_DAYS)
+    uppers: tuple[float | None, ...] = (*STABILITY_BIN_EDGES_DAYS, None)
+    return [
+        StabilityBin(float(lower), None if upper is None else float(upper), cards)
+        for lower, upper, cards in zip(lowers, uppers, counts, strict=True)
+    ]
+
+
+def _hardest(
+    session: Session, concepts: dict[int, _ConceptTally], deck_titles: dict[int, str]
+) -> list[HardConcept]:
+    """The studied concepts with the most lapses, then the lowest mean retrievability."""
+
+    def mean(tally: _ConceptTally) -> float | None:
+        if not tally.retrievability_count:
+            return None
+        return tally.retrievability_sum / tally.retrievability_count
+
+    studied = [
+        (concept_id, tally)
+        for concept_id, tally in concepts.items()
+        if any(card.state is not None for card in tally.cards)
+    ]
+    studied.sort(key=lambda item: (-item[1].lapses, _or_one(mean(item[1])), item[0]))
+    chosen = studied[:HARDEST_COUNT]
+    if not chosen:
+        return []
+    titles = dict(
+        session.execute(
+            select(Concept.id, Concept.title).where(Concept.id.in_([cid for cid, _ in chosen]))
+        ).all()
+    )
+    return [
+        HardConcept(
+            concept_id=concept_id,
+            deck_id=tally.deck_id,
+            title=titles.get(concept_id, ""),
+            deck_title=deck_titles.get(tally.deck_id, ""),
+            lapses=tally.lapses,
+            retrievability=mean(tally),
+        )
+        for concept_id, tally in chosen
+    ]
+
+
+def _or_one(value: float | None) -> float:
+    return 1.0 if value is None else value
+
+
+# --- quizzes ---------------------------------------------------------------------------
+
+
+def quiz_history(
+    session: Session, context: StudyContext, deck_id: int | None = None
+) -> list[BranchQuizzes]:
+    """Each branch's quiz scores over time (quizzes with at least one answer), the branch
+    quizzed most recently first; at most :data:`QUIZ_BRANCHES` branches."""
+    answered = func.count(QuizQuestion.answered_at)
+    right = func.count(QuizQuestion.id).filter(QuizQuestion.correct.is_(True))
+    query = (
+        select(
+            Quiz.id,
+            Quiz.subtree_id,
+            Quiz.deck_id,
+            Concept.title,
+            Quiz.mode,
+            Quiz.created_at,
+            Quiz.finished_at,
+            answered,
+            right,
+        )
+        .join(QuizQuestion, QuizQuestion.quiz_id == Quiz.id)
+        .join(Concept, Concept.id == Quiz.subtree_id)
+        .join(Deck, Deck.id == Quiz.deck_id)
+        .where(Quiz.user_id == context.user_id, visible_deck_clause(context.user_id))
+        .group_by(Quiz.id, Concept.title)
+        .having(answered > 0)
+        .order_by(Quiz.created_at.desc(), Quiz.id.desc())
+        .limit(QUIZ_BRANCHES * QUIZZES_PER_BRANCH)
+    )
+    if deck_id is not None:
+        query = query.where(Quiz.deck_id == deck_id)
+    branches: dict[int, BranchQuizzes] = {}
+    for (
+        quiz_id,
+        subtree_id,
+        quiz_deck,
+        title,
+        mode,
+        created,
+        finished,
+        n,
+        n_right,
+    ) in session.execute(query):
+        branch = branches.get(subtree_id)
+        if branch is None:
+            if len(branches) >= QUIZ_BRANCHES:
+                continue
+            branch = branches[subtree_id] = BranchQuizzes(subtree_id, quiz_deck, title, [])
+        if len(branch.quizzes) >= QUIZZES_PER_BRANCH:
+            continue
+        taken_at = finished or created
+        branch.quizzes.append(
+            QuizScore(
+                quiz_id=quiz_id,
+                date=study_day_containing(
+                    taken_at, context.time_zone, context.day_rollover_hour
+                ).date,
+                taken_at=taken_at,
+                mode=mode,
+                answered=n,
+                right=n_right,
+                finished=finished is not None,
+            )
+        )
+    for branch in branches.values():
+        branch.quizzes.reverse()
+    return list(branches.values())
+
+
+__all__ = [
+    "BranchQuizzes",
+    "CardStateCounts",
+    "DashboardStats",
+    "DayForecast",
+    "DayReviews",
+    "DeckMastery",
+    "HardConcept",
+    "PassFail",
+    "RetentionPeriod",
+    "RetrievabilityBin",
+    "StabilityBin",
+    "TodayFigures",
+    "TrueRetention",
+    "dashboard_stats",
+]
