@@ -57,7 +57,7 @@ from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import enrol
 from studyapp.map.layout import layout_forest
 from studyapp.map.studied_concepts import studied_concepts
-from studyapp.scheduling.rating import StudyContext
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Base, Card, CardState, Concept, ReviewLog, User
 from studyapp.storage.schema_migrations import upgrade

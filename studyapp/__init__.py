@@ -61,9 +61,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     runtime.init_app(app)
 
     from studyapp.api import api_blueprint
-    from studyapp.web import auth, decks, settings, study
+    from studyapp.web import auth, decks, errors, settings, site, study
     from studyapp.web import map as map_pages
 
+    app.register_blueprint(site.blueprint)
+    app.register_blueprint(errors.blueprint)
     app.register_blueprint(auth.blueprint)
     app.register_blueprint(decks.blueprint)
     app.register_blueprint(study.blueprint)

@@ -11,14 +11,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from studyapp.errors import Invalid
 from studyapp.storage.models import ApiToken, User, UserSettings
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 MIN_PASSWORD_LENGTH = 8
 
 
-class AccountError(ValueError):
-    pass
+class AccountError(Invalid):
+    """A username or password that cannot be used, or a user that does not exist."""
+
+    code = "invalid_account"
 
 
 def create_user(

@@ -20,7 +20,7 @@ from studyapp.decks.formats.reading import MAX_DECK_BYTES, read_deck_bytes
 from studyapp.decks.importing.importer import ImportReport, import_deck
 from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import enrol, unenrol
-from studyapp.map.moment import AsOfError, map_moment
+from studyapp.map.moment import AsOfNotADate, map_moment
 from studyapp.storage.db import transaction
 from studyapp.web.runtime import db_session, now, study_context
 
@@ -88,9 +88,8 @@ def _deck_tree_response(deck_id: int) -> Response:
     context = study_context(user)
     try:
         moment = map_moment(request.args.get("as_of"), context)
-    except AsOfError as error:
-        code = "invalid_parameter" if error.status == 400 else error.code
-        raise ApiError(error.status, code, error.message) from None
+    except AsOfNotADate as error:  # a malformed query parameter, as elsewhere in the API
+        raise ApiError(400, "invalid_parameter", error.message) from None
     roots = deck_tree(
         session,
         user.id,

@@ -2,9 +2,8 @@
 
 Every error is ``{"error": {"code": ..., "message": ...}}`` with the fitting
 HTTP status; ``code`` is a stable machine-readable name, ``message`` is for
-people. Domain exceptions (:class:`ReviewError`, :class:`NotFound`,
-:class:`DeckValidationError`) are translated here, so views just let them
-propagate.
+people. Every domain refusal (:class:`studyapp.errors.StudyappError`) is
+translated here, by its category, so views just let them propagate.
 
 Unknown URLs and wrong methods under the prefix never reach the blueprint's
 handlers (Flask hands routing errors to the application's), so a
@@ -22,9 +21,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import RoutingException
 
 from studyapp.api.blueprint import API_PREFIX, api_blueprint
-from studyapp.decks.catalogue import NotFound
-from studyapp.decks.document import DeckValidationError
-from studyapp.scheduling.rating import ReviewError
+from studyapp.errors import StudyappError
 
 # Codes for statuses whose HTTP reason phrase would make an awkward name.
 _STATUS_CODES = {
@@ -112,28 +109,9 @@ def _api_error(error: ApiError) -> Response:
     )
 
 
-@api_blueprint.errorhandler(ReviewError)
-def _review_error(error: ReviewError) -> Response:
-    return error_response(error.http_status, error.code, error.message)
-
-
-@api_blueprint.errorhandler(NotFound)
-def _not_found(error: NotFound) -> Response:
-    return error_response(404, "not_found", str(error))
-
-
-@api_blueprint.errorhandler(DeckValidationError)
-def _invalid_deck(error: DeckValidationError) -> Response:
-    count = len(error.problems)
-    return error_response(
-        422,
-        "invalid_deck",
-        f"The deck file cannot be imported: {count} problem{'s' if count != 1 else ''} found.",
-        problems=[
-            {"location": str(problem.location), "message": problem.message}
-            for problem in error.problems
-        ],
-    )
+@api_blueprint.errorhandler(StudyappError)
+def _refused(error: StudyappError) -> Response:
+    return error_response(error.status, error.code, error.message, **error.details())
 
 
 @api_blueprint.errorhandler(HTTPException)

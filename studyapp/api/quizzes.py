@@ -12,7 +12,7 @@ from flask import Response, jsonify, url_for
 
 from studyapp.api.auth import current_user
 from studyapp.api.blueprint import api_blueprint
-from studyapp.api.errors import error_response, invalid_request
+from studyapp.api.errors import invalid_request
 from studyapp.api.parsing import MAX_ID, MAX_INT32, int_field, json_object, str_field
 from studyapp.api.serialize import timestamp
 from studyapp.map.mastery import MASTERY_LEVELS
@@ -101,11 +101,6 @@ def get_quiz(quiz_id: int) -> Response:
     return jsonify(
         serialize_results(quizzes.quiz_results(db_session(), study_context(user), quiz_id))
     )
-
-
-@api_blueprint.errorhandler(quizzes.QuizError)
-def _quiz_error(error: quizzes.QuizError) -> Response:
-    return error_response(error.http_status, error.code, error.message)
 
 
 def serialize_question(question: quizzes.QuestionView) -> dict[str, Any]:

@@ -11,15 +11,15 @@ from studyapp.api.auth import current_user
 from studyapp.api.blueprint import api_blueprint
 from studyapp.api.errors import invalid_request
 from studyapp.api.parsing import MAX_ID, MAX_INT32, id_parameter, int_field, json_object, str_field
-from studyapp.decks.catalogue import NotFound, study_card, visible_concept, visible_deck
+from studyapp.decks.catalogue import study_card, visible_concept, visible_deck
+from studyapp.errors import NotFound
 from studyapp.scheduling.memory import Grade, preview_grades
-from studyapp.scheduling.queue import QueueScope
+from studyapp.scheduling.queue import QueueScope, todays_queue
 from studyapp.scheduling.rating import (
     CardNotFound,
     find_card_state,
     memory_of,
     rate_card,
-    todays_queue,
     undo_last_rating,
 )
 from studyapp.scheduling.today import today_counts

@@ -42,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.accounts.users import USERNAME_PATTERN, find_user
 from studyapp.clock import as_utc
+from studyapp.errors import Invalid, NotFound
 from studyapp.library.enrolment import enrol_in_visible_decks
 from studyapp.storage.models import (
     Card,
@@ -132,11 +133,11 @@ SECTIONS_BY_VERSION = {
 }
 
 
-class UserExportError(Exception):
+class UserExportError(NotFound):
     """The user cannot be exported (e.g. no such user)."""
 
 
-class UserImportError(Exception):
+class UserImportError(Invalid):
     """The document cannot be imported; nothing was written.
 
     ``problems`` lists every reason found (every missing deck, concept or card,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, aliased
 
 from studyapp.clock import as_utc
 from studyapp.decks.card_faces import CardFaces, make_faces
+from studyapp.errors import NotFound
 from studyapp.map.learner_memos import LearnerMemos
 from studyapp.map.mastery import (
     NOT_STARTED_MASTERY,
@@ -39,10 +40,6 @@ from studyapp.storage.models import Card, CardState, Concept, Deck, Enrolment
 
 # Longest title search honoured; a longer ?q= is cut (titles are at most 300 characters).
 MAX_SEARCH_LENGTH = 300
-
-
-class NotFound(LookupError):
-    """The thing does not exist, or the user may not see it."""
 
 
 @dataclass(frozen=True)

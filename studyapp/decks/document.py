@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
+
+from studyapp.errors import Invalid
 
 
 @dataclass(frozen=True)
@@ -48,12 +51,27 @@ class DeckProblem:
         return f"{self.location}: {self.message}"
 
 
-class DeckValidationError(Exception):
+class DeckValidationError(Invalid):
     """A deck file cannot be imported; ``problems`` lists every reason found."""
 
+    code = "invalid_deck"
+
     def __init__(self, problems: list[DeckProblem]) -> None:
-        self.problems = problems
         super().__init__("\n".join(str(problem) for problem in problems))
+        self.problems = problems
+        count = len(problems)
+        # One sentence for the whole file; str(error) and details() have every problem.
+        self.message = (
+            f"The deck file cannot be imported: {count} problem{'s' if count != 1 else ''} found."
+        )
+
+    def details(self) -> dict[str, Any]:
+        return {
+            "problems": [
+                {"location": str(problem.location), "message": problem.message}
+                for problem in self.problems
+            ]
+        }
 
 
 @dataclass

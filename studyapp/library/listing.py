@@ -17,6 +17,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from studyapp.decks.catalogue import DeckSummary, visible_deck, visible_decks
+from studyapp.errors import Forbidden
 from studyapp.map.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
 from studyapp.storage.models import Card, CardState, Concept, Deck
 
@@ -24,7 +25,7 @@ from studyapp.storage.models import Card, CardState, Concept, Deck
 PROGRESS_ORDER: tuple[MasteryLevel, ...] = tuple(reversed(MASTERY_LEVELS))
 
 
-class NotOwner(PermissionError):
+class NotOwner(Forbidden):
     """The user may see the deck but it is not theirs to change."""
 
 

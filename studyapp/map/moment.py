@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from studyapp.scheduling.rating import StudyContext
+from studyapp.errors import BadRequest, Invalid, StudyappError
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.study_day import study_day_for_date
 
 MAX_YEARS_AHEAD = 10
@@ -21,14 +22,20 @@ MAX_YEARS_AHEAD = 10
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-class AsOfError(ValueError):
-    """An ``as_of`` the map cannot show; ``status`` 400 (not a date) or 422 (out of range)."""
+class AsOfError(StudyappError):
+    """An ``as_of`` the map cannot show."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
+
+class AsOfNotADate(AsOfError, BadRequest):
+    code = "invalid_date"
+
+
+class AsOfInPast(AsOfError, Invalid):
+    code = "date_in_past"
+
+
+class AsOfTooFarAhead(AsOfError, Invalid):
+    code = "date_out_of_range"
 
 
 @dataclass(frozen=True)
@@ -80,25 +87,19 @@ def map_moment(raw: str | None, context: StudyContext) -> MapMoment:
         return today_moment(context)
     text = raw.strip()
     if not _DATE.fullmatch(text):
-        raise AsOfError(
-            400, "invalid_date", f"as_of must be a date written YYYY-MM-DD, not {raw[:40]!r}."
-        )
+        raise AsOfNotADate(f"as_of must be a date written YYYY-MM-DD, not {raw[:40]!r}.")
     try:
         day = date.fromisoformat(text)
     except ValueError:
-        raise AsOfError(400, "invalid_date", f"{text} is not a date on the calendar.") from None
+        raise AsOfNotADate(f"{text} is not a date on the calendar.") from None
     today = context.day.date
     if day < today:
-        raise AsOfError(
-            422,
-            "date_in_past",
+        raise AsOfInPast(
             f"{_long_date(day)} is in the past. The map shows what you know today or will "
             "still know on a later date; earlier memory states are not kept.",
         )
     if day > _latest_date(today):
-        raise AsOfError(
-            422,
-            "date_out_of_range",
+        raise AsOfTooFarAhead(
             f"{_long_date(day)} is too far ahead; choose a date within {MAX_YEARS_AHEAD} years.",
         )
     if day == today:

@@ -35,12 +35,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from studyapp.decks.card_faces import CardFaces, make_faces, mask_name
-from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_concept
+from studyapp.decks.catalogue import ConceptNode, deck_tree, visible_concept
+from studyapp.errors import Conflict, Invalid, NotFound, StudyappError
 from studyapp.library.enrolment import enrol
 from studyapp.map.mastery import MasteryLevel, SubtreeMastery
 from studyapp.quiz.distractors import DistractorPicker, TreeConcept, shuffled_options
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import ConcurrentRating, StudyContext, apply_rating
+from studyapp.scheduling.rating import ConcurrentRating, apply_rating
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import (
     CARD_KIND_ORDER,
     Card,
@@ -58,29 +60,20 @@ MASKED_SUMMARY = "masked_summary"
 RECALLED_FROM = Grade.HARD
 
 
-class QuizError(Exception):
-    """An answer that cannot be taken; ``code`` is a stable machine-readable name."""
-
-    code = "quiz_error"
-    http_status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class QuizError(StudyappError):
+    """An answer that cannot be taken (the category gives the status)."""
 
 
 class QuizNotFound(NotFound):
     """No such quiz among the user's (another user's quiz is not found either)."""
 
 
-class QuestionNotCurrent(QuizError):
+class QuestionNotCurrent(QuizError, Conflict):
     code = "question_not_current"
-    http_status = 409
 
 
-class InvalidAnswer(QuizError):
+class InvalidAnswer(QuizError, Invalid):
     code = "invalid_answer"
-    http_status = 422
 
 
 @dataclass(frozen=True)

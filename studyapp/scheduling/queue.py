@@ -29,6 +29,7 @@ from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.study_day import StudyDay
 from studyapp.storage.models import (
     CARD_KIND_ORDER,
@@ -307,4 +308,19 @@ def _concepts_rated_today(session: Session, user_id: int, day: StudyDay) -> set[
             )
             .distinct()
         )
+    )
+
+
+def todays_queue(
+    session: Session, context: StudyContext, scope: QueueScope = QueueScope()
+) -> DailyQueue:
+    return build_queue(
+        session,
+        user_id=context.user_id,
+        now=context.now,
+        day=context.day,
+        new_cards_per_day=context.new_cards_per_day,
+        max_reviews_per_day=context.max_reviews_per_day,
+        scheduler_settings=context.scheduler,
+        scope=scope,
     )

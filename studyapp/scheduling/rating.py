@@ -8,7 +8,6 @@ for the new state and commits both rows as one transaction.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from fsrs import State
 from sqlalchemy import select
@@ -16,118 +15,50 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from studyapp.errors import Conflict, NotFound, StudyappError
 from studyapp.scheduling.memory import (
     Grade,
     MemoryState,
-    SchedulerSettings,
     next_memory_state,
 )
 from studyapp.scheduling.queue import (
-    DailyQueue,
     QueueScope,
-    build_queue,
     studied_deck_clause,
+    todays_queue,
     visible_deck_clause,
 )
-from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
-from studyapp.storage.models import Card, CardState, Concept, Deck, ReviewLog, UserSettings
+from studyapp.scheduling.study_context import StudyContext
+from studyapp.storage.models import Card, CardState, Concept, Deck, ReviewLog
 
 
-class ReviewError(Exception):
-    """A rating or undo that cannot be done; ``code`` is a stable machine-readable name."""
-
-    code = "review_error"
-    http_status = 400
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class ReviewError(StudyappError):
+    """A rating or undo that cannot be done (the category gives the status)."""
 
 
-class CardNotFound(ReviewError):
+class CardNotFound(ReviewError, NotFound):
     code = "card_not_found"
-    http_status = 404
 
 
-class CardNotDue(ReviewError):
+class CardNotDue(ReviewError, Conflict):
     code = "card_not_due"
-    http_status = 409
 
 
-class DeckNotStudied(ReviewError):
+class DeckNotStudied(ReviewError, Conflict):
     """The card's deck is one the user may see but has not added to their studies."""
 
     code = "deck_not_studied"
-    http_status = 409
 
 
-class ConcurrentRating(ReviewError):
+class ConcurrentRating(ReviewError, Conflict):
     code = "concurrent_rating"
-    http_status = 409
 
 
-class RequestIdReused(ReviewError):
+class RequestIdReused(ReviewError, Conflict):
     code = "request_id_reused"
-    http_status = 409
 
 
-class NothingToUndo(ReviewError):
+class NothingToUndo(ReviewError, Conflict):
     code = "nothing_to_undo"
-    http_status = 409
-
-
-@dataclass(frozen=True)
-class StudyContext:
-    """Who is studying, when, and under which settings."""
-
-    user_id: int
-    now: datetime
-    day: StudyDay
-    time_zone: str
-    day_rollover_hour: int
-    new_cards_per_day: int
-    max_reviews_per_day: int
-    scheduler: SchedulerSettings
-
-    @classmethod
-    def for_user(
-        cls, settings: UserSettings, now: datetime, *, enable_fuzzing: bool = True
-    ) -> StudyContext:
-        return cls(
-            user_id=settings.user_id,
-            now=now,
-            day=study_day_containing(now, settings.time_zone, settings.day_rollover_hour),
-            time_zone=settings.time_zone,
-            day_rollover_hour=settings.day_rollover_hour,
-            new_cards_per_day=settings.new_cards_per_day,
-            max_reviews_per_day=settings.max_reviews_per_day,
-            scheduler=SchedulerSettings(
-                desired_retention=settings.desired_retention,
-                learning_steps=settings.learning_steps,
-                relearning_steps=settings.relearning_steps,
-                enable_fuzzing=enable_fuzzing,
-            ),
-        )
-
-    def next_day(self) -> StudyDay:
-        return study_day_for_date(
-            self.day.date + timedelta(days=1), self.time_zone, self.day_rollover_hour
-        )
-
-
-def todays_queue(
-    session: Session, context: StudyContext, scope: QueueScope = QueueScope()
-) -> DailyQueue:
-    return build_queue(
-        session,
-        user_id=context.user_id,
-        now=context.now,
-        day=context.day,
-        new_cards_per_day=context.new_cards_per_day,
-        max_reviews_per_day=context.max_reviews_per_day,
-        scheduler_settings=context.scheduler,
-        scope=scope,
-    )
 
 
 @dataclass(frozen=True)

@@ -5,13 +5,17 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from studyapp.errors import Invalid
+
 _STEP = re.compile(r"^(\d+(?:\.\d+)?)(s|m|h|d)$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 MAX_STEPS = 10
 
 
-class StepsError(ValueError):
-    pass
+class StepsError(Invalid):
+    """Learning steps that are not a list of durations like ``1m 10m 1h``."""
+
+    code = "invalid_steps"
 
 
 def parse_steps(text: str) -> tuple[timedelta, ...]:

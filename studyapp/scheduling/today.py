@@ -13,8 +13,9 @@ from studyapp.scheduling.queue import (
     DailyQueue,
     QueueScope,
     restrict_to_scope,
+    todays_queue,
 )
-from studyapp.scheduling.rating import StudyContext, todays_queue
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, ReviewLog
 
 

@@ -68,9 +68,10 @@ from studyapp.scheduling.queue import (
     QueueScope,
     restrict_to_scope,
     studied_deck_clause,
+    todays_queue,
     visible_deck_clause,
 )
-from studyapp.scheduling.rating import StudyContext, todays_queue
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
 from studyapp.storage.db import UTCDateTime
 from studyapp.storage.models import Card, CardState, Concept, Deck, Quiz, QuizQuestion, ReviewLog

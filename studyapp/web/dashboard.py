@@ -11,7 +11,8 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user, login_required
 
-from studyapp.decks.catalogue import NotFound, visible_deck
+from studyapp.decks.catalogue import visible_deck
+from studyapp.errors import NotFound
 from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.stats.charts import (
     Bar,

@@ -6,54 +6,39 @@
   it and how far they are, with a title search (``?q=``), the buttons to add
   a deck to their studies or remove it, to publish their own deck, and the
   upload form.
-
-Also the site-wide pieces every page relies on: error pages in the layout
-(404, 413, 500 and the rest), the expired-form (CSRF) handler, security
-headers and the template filters for dates and intervals.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     abort,
     flash,
-    g,
-    jsonify,
     redirect,
     render_template,
     request,
     url_for,
 )
 from flask_login import current_user, login_required
-from flask_wtf.csrf import CSRFError
-from markupsafe import Markup, escape
-from werkzeug.exceptions import HTTPException, InternalServerError
-from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.wrappers import Response
 
 from studyapp.decks.catalogue import (
     MAX_SEARCH_LENGTH,
     ConceptNode,
-    NotFound,
     deck_tree,
     studied_decks,
     visible_deck,
 )
 from studyapp.decks.export import ExportFormat, export_deck, stored_draft, user_scheduling
-from studyapp.decks.formats.reading import MAX_DECK_BYTES
+from studyapp.errors import NotFound
 from studyapp.library.enrolment import enrol, is_enrolled, unenrol
 from studyapp.library.listing import LibraryDeck, NotOwner, library, set_public
 from studyapp.map.mastery import MasteryLevel
-from studyapp.scheduling.intervals import format_interval
-from studyapp.scheduling.queue import QueueKind
-from studyapp.scheduling.rating import todays_queue
+from studyapp.scheduling.queue import QueueKind, todays_queue
 from studyapp.storage.db import transaction
 from studyapp.web.forms import ImportForm, LibraryActionForm, VisibilityForm
 from studyapp.web.runtime import db_session, now, study_context
@@ -300,147 +285,3 @@ def download(deck_id: int) -> Response:
 
 def _count(nodes: list[ConceptNode]) -> int:
     return sum(1 + _count(node.children) for node in nodes)
-
-
-# --- site-wide: errors, expired forms, headers, filters ------------------------------
-
-ERROR_TEXTS = {
-    400: ("Bad request", "The request did not make sense to us."),
-    403: ("Forbidden", "You may not do that."),
-    404: ("Page not found", "There is nothing here, or it is not yours to see."),
-    405: ("Not allowed", "That page cannot be used that way."),
-    413: (
-        "File too large",
-        f"That upload is too large; the limit for a deck file is "
-        f"{MAX_DECK_BYTES // (1024 * 1024)} MB.",
-    ),
-    500: ("Something went wrong", "An error on our side stopped this page. Please try again."),
-}
-
-
-def _wants_json() -> bool:
-    # The API answers its own errors in JSON; this covers any that escape it.
-    return request.path.startswith("/api/")
-
-
-def _error_page(code: int, description: str | None = None, *, specific: str | None = None):
-    """The error in the layout (or in JSON under /api/); ``specific`` is a message the view
-    gave with ``abort(code, description=...)``, shown instead of the generic text."""
-    title, text = ERROR_TEXTS.get(code, (f"Error {code}", description or ""))
-    text = specific or text
-    if _wants_json():
-        name = "_".join(HTTP_STATUS_CODES.get(code, "error").lower().replace("-", " ").split())
-        return jsonify({"error": {"code": name, "message": description or text}}), code
-    return render_template("error.html", code=code, title=title, text=text), code
-
-
-@blueprint.app_errorhandler(HTTPException)
-def http_error(error: HTTPException):
-    if error.code is None or error.code < 400:
-        return error
-    specific = error.description if error.description != type(error).description else None
-    return _error_page(error.code, error.description, specific=specific)
-
-
-@blueprint.app_errorhandler(InternalServerError)
-def server_error(_error: Exception):
-    session = g.get("db_session")
-    if session is not None:
-        session.rollback()
-    return _error_page(500)
-
-
-@blueprint.app_errorhandler(CSRFError)
-def expired_form(error: CSRFError):
-    if _wants_json():
-        return _error_page(400, error.description)
-    flash("Your form expired; please try again.", "warning")
-    return redirect(_same_site_referrer() or url_for("decks.index"), 303)
-
-
-def _same_site_referrer() -> str | None:
-    referrer = request.referrer
-    if not referrer:
-        return None
-    parts = urlsplit(referrer)
-    if parts.netloc != request.host or parts.scheme not in ("http", "https"):
-        return None
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-
-
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-@blueprint.after_app_request
-def security_headers(response: Response) -> Response:
-    if response.mimetype == "text/html":
-        # Deck texts are user uploads: even if one slipped past autoescaping,
-        # no inline script could run.
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    return response
-
-
-def _user_zone() -> ZoneInfo:
-    zone = "UTC"
-    if current_user.is_authenticated and current_user.settings is not None:
-        zone = current_user.settings.time_zone
-    try:
-        return ZoneInfo(zone)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
-
-
-@blueprint.app_template_filter("local_time")
-def local_time(moment: datetime | None, style: str = "datetime") -> str:
-    """A UTC moment in the user's time zone: "Mon 2 Mar 2026, 09:10" (``style`` "time":
-    "09:10"; "date": "2 Mar 2026")."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(_user_zone())
-    if style == "time":
-        return local.strftime("%H:%M")
-    if style == "date":
-        return f"{local.day} {local:%b %Y}"
-    return f"{local:%a} {local.day} {local:%b %Y}, {local:%H:%M}"
-
-
-@blueprint.app_template_filter("relative")
-def relative(moment: datetime | None, reference: datetime) -> str:
-    """"now" when ``moment`` has come, else "in 3d" (Anki's interval notation)."""
-    if moment is None:
-        return ""
-    if moment <= reference:
-        return "now"
-    return "in " + format_interval(moment - reference)
-
-
-@blueprint.app_template_filter("duration")
-def duration(milliseconds: int | None) -> str:
-    """Time spent: "45 s", "3 min 20 s", "1 h 5 min"."""
-    seconds = round((milliseconds or 0) / 1000)
-    if seconds < 60:
-        return f"{seconds} s"
-    minutes, seconds = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-
-
-@blueprint.app_template_filter("paragraphs")
-def paragraphs(text: str | None) -> Markup:
-    """Plain text with blank-line paragraphs as escaped ``<p>`` elements."""
-    blocks = [block.strip() for block in (text or "").replace("\r\n", "\n").split("\n\n")]
-    return Markup("").join(
-        Markup("<p>{}</p>").format(escape(block)) for block in blocks if block
-    )
-
-
-@blueprint.app_template_global("plural")
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    return f"{count} {singular if count == 1 else (plural_form or singular + 's')}"

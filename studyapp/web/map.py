@@ -35,7 +35,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from studyapp.decks.catalogue import ConceptNode, NotFound, deck_tree, visible_deck
+from studyapp.decks.catalogue import ConceptNode, deck_tree, visible_deck
+from studyapp.errors import NotFound
 from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import is_enrolled
 from studyapp.map.layout import (
@@ -50,7 +51,7 @@ from studyapp.map.mastery import MASTERY_LEVELS, MasteryLevel, SubtreeMastery
 from studyapp.map.moment import AsOfError, MapMoment, map_moment, today_moment
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import StudyContext
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, Deck, ReviewLog
 from studyapp.web.runtime import db_session, study_context
 

@@ -18,7 +18,8 @@ from werkzeug.wrappers import Response
 from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
-from studyapp.decks.catalogue import NotFound, visible_deck
+from studyapp.decks.catalogue import visible_deck
+from studyapp.errors import NotFound
 from studyapp.library.enrolment import is_enrolled
 from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.quiz import quizzes as quizzes

@@ -13,7 +13,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
-from studyapp.scheduling.rating import StudyContext
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import make_engine, make_session_factory
 from studyapp.storage.models import User
 

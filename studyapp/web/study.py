@@ -20,7 +20,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from studyapp.decks.catalogue import NotFound, study_card, visible_concept, visible_deck
+from studyapp.decks.catalogue import study_card, visible_concept, visible_deck
+from studyapp.errors import NotFound
 from studyapp.library.enrolment import enrol, is_enrolled, studies_any_deck
 from studyapp.scheduling import rating as review
 from studyapp.scheduling.intervals import format_interval

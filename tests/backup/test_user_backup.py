@@ -33,7 +33,8 @@ from studyapp.cli import main
 from studyapp.decks.formats.reading import read_deck_bytes
 from studyapp.decks.importing.importer import import_deck
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import StudyContext, apply_rating
+from studyapp.scheduling.rating import apply_rating
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import make_engine, make_session_factory, transaction
 from studyapp.storage.models import (
     Base,

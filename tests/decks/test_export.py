@@ -10,7 +10,8 @@ from studyapp.decks.export import ExportFormat, export_deck, stored_draft, user_
 from studyapp.decks.formats.reading import deck_files, read_deck_bytes, read_deck_path
 from studyapp.decks.importing.importer import import_deck
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import StudyContext, rate_card
+from studyapp.scheduling.rating import rate_card
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Card, Concept, Deck
 from tests.support.factories import concept, deck_json

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from studyapp.decks.catalogue import NotFound, studied_decks, visible_decks
+from studyapp.decks.catalogue import studied_decks, visible_decks
+from studyapp.errors import NotFound
 from studyapp.library.enrolment import (
     enrol,
     enrol_in_visible_decks,
@@ -19,7 +20,9 @@ from studyapp.library.enrolment import (
 from studyapp.library.listing import NotOwner, library, set_public
 from studyapp.map.mastery import MasteryLevel
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import StudyContext, rate_card, todays_queue
+from studyapp.scheduling.queue import todays_queue
+from studyapp.scheduling.rating import rate_card
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.today import today_counts
 from studyapp.storage.db import make_session_factory, transaction
 from studyapp.storage.models import Card, CardState, Concept, Enrolment, ReviewLog

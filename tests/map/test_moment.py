@@ -8,7 +8,7 @@ import pytest
 
 from studyapp.map.moment import MAX_YEARS_AHEAD, AsOfError, map_moment
 from studyapp.scheduling.memory import SchedulerSettings
-from studyapp.scheduling.rating import StudyContext
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.study_day import study_day_containing
 
 NOW = datetime(2026, 3, 2, 21, 30, tzinfo=UTC)  # 10:30 on 3 March in Auckland

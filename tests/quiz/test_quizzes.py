@@ -9,7 +9,7 @@ import pytest
 from fsrs import State
 from sqlalchemy import func, select
 
-from studyapp.decks.catalogue import NotFound
+from studyapp.errors import NotFound
 from studyapp.library.enrolment import is_enrolled, unenrol
 from studyapp.map.mastery import MasteryLevel
 from studyapp.quiz import quizzes as quiz_module
@@ -25,13 +25,8 @@ from studyapp.quiz.quizzes import (
     quiz_results,
 )
 from studyapp.scheduling.memory import Grade, next_memory_state
-from studyapp.scheduling.rating import (
-    StudyContext,
-    find_card_state,
-    memory_of,
-    rate_card,
-    undo_last_rating,
-)
+from studyapp.scheduling.rating import find_card_state, memory_of, rate_card, undo_last_rating
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import make_session_factory, transaction
 from studyapp.storage.models import (
     Card,

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from studyapp.scheduling.memory import Grade, SchedulerSettings, retrievability
-from studyapp.scheduling.rating import StudyContext, find_card_state, rate_card
+from studyapp.scheduling.rating import find_card_state, rate_card
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card
 from tests.support.factories import flat_deck_json
 

@@ -7,18 +7,17 @@ from fsrs import State
 from sqlalchemy import func, select
 
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.queue import QueueScope
+from studyapp.scheduling.queue import QueueScope, todays_queue
 from studyapp.scheduling.rating import (
     CardNotDue,
     CardNotFound,
     DeckNotStudied,
     NothingToUndo,
-    StudyContext,
     find_card_state,
     rate_card,
-    todays_queue,
     undo_last_rating,
 )
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, Concept, ReviewLog
 from tests.support.factories import flat_deck_json
 

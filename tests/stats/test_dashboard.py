@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from studyapp.map.mastery import MasteryLevel
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
-from studyapp.scheduling.rating import StudyContext
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.stats.dashboard import (
     RetentionPeriod,
     dashboard_stats,

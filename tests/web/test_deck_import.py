@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from studyapp.library.enrolment import is_enrolled
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import StudyContext, apply_rating
+from studyapp.scheduling.rating import apply_rating
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Card, CardState, Concept, Deck
 from tests.support.factories import concept

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 
 from studyapp.library.enrolment import is_enrolled
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import StudyContext, rate_card
+from studyapp.scheduling.rating import rate_card
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardKind, Concept, Deck
 from tests.support.factories import concept, deck_json, flat_deck_json, tree
 from tests.support.query_counter import count_queries

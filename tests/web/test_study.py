@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from studyapp.library.enrolment import is_enrolled
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
-from studyapp.scheduling.rating import StudyContext, memory_of
+from studyapp.scheduling.rating import memory_of
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardKind, CardState, Concept, Enrolment, ReviewLog
 from tests.support.factories import deck_json, flat_deck_json
 

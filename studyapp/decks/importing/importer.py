@@ -31,6 +31,7 @@ from studyapp.decks.importing.plan import (
     find_deck_for_import,
     plan_import,
 )
+from studyapp.errors import Conflict
 from studyapp.gc_pause import gc_paused
 from studyapp.storage.bulk_rows import insert_rows, update_rows
 from studyapp.storage.db import UTCDateTime, refresh_planner_statistics
@@ -49,8 +50,10 @@ _CONCEPTS = Concept.__table__
 _CARDS = Card.__table__
 
 
-class DeckChangedError(Exception):
+class DeckChangedError(Conflict):
     """The deck was imported again (or created) since the preview the import was based on."""
+
+    code = "deck_changed"
 
     def __init__(self, expected_version: str, current_version: str) -> None:
         self.expected_version = expected_version

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from studyapp.decks.document import DeckValidationError
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import StudyContext, rate_card
+from studyapp.scheduling.rating import rate_card
+from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, Concept, Deck, ReviewLog
 from tests.support.factories import concept, deck_json, tree
 
