@@ -50,13 +50,13 @@ from studyapp.accounts.users import create_user
 from studyapp.api.studied_concept_heads import studied_concept_heads
 from studyapp.api.untouched_branches import untouched_branches
 from studyapp.clock import FrozenClock
-from studyapp.decks.catalogue import deck_tree
 from studyapp.decks.formats.reading import read_deck_bytes
 from studyapp.decks.importing.importer import import_deck
 from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import enrol
 from studyapp.map.layout import layout_forest
 from studyapp.map.studied_concepts import studied_concepts
+from studyapp.map.tree import deck_tree
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Base, Card, CardState, Concept, ReviewLog, User

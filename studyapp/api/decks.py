@@ -14,13 +14,14 @@ from studyapp.api.auth import current_user
 from studyapp.api.blueprint import api_blueprint
 from studyapp.api.errors import ApiError
 from studyapp.api.parsing import MAX_ID
-from studyapp.decks.catalogue import MAX_SEARCH_LENGTH, deck_summary, deck_tree, visible_decks
+from studyapp.decks.catalogue import MAX_SEARCH_LENGTH, deck_summary, visible_decks
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.formats.reading import MAX_DECK_BYTES, read_deck_bytes
 from studyapp.decks.importing.importer import ImportReport, import_deck
 from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import enrol, unenrol
 from studyapp.map.moment import AsOfNotADate, map_moment
+from studyapp.map.tree import deck_tree
 from studyapp.storage.db import transaction
 from studyapp.web.runtime import db_session, now, study_context
 

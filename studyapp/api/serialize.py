@@ -16,9 +16,10 @@ from studyapp.api.studied_concept_heads import (
 from studyapp.api.untouched_branches import untouched_branches
 from studyapp.clock import as_utc
 from studyapp.decks.card_faces import CardFaces
-from studyapp.decks.catalogue import CardView, ConceptNode, DeckSummary
+from studyapp.decks.catalogue import DeckSummary
+from studyapp.decks.outline import STATE_NAMES, CardView
 from studyapp.map.mastery import MASTERY_LEVELS
-from studyapp.map.outline import STATE_NAMES
+from studyapp.map.tree import ConceptNode
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, MemoryState
 from studyapp.scheduling.queue import QueueEntry

@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import NamedTuple
 
-from studyapp.decks.catalogue import ConceptNode
+from studyapp.decks.outline import CardView
 from studyapp.map.learner_memos import LearnerMemos
 from studyapp.map.mastery import ConceptMastery, SubtreeMastery
-from studyapp.map.outline import CardView
 from studyapp.map.studied_concepts import MAX_MEMO_CONCEPTS
+from studyapp.map.tree import ConceptNode
 
 # About 1.6 kB per head (1.4 kB of JSON with benchmarks/map_page.py's texts): as many
 # as the studied-concept memo holds (MAX_MEMO_CONCEPTS) take about 40 MB.

@@ -22,8 +22,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from studyapp.decks.catalogue import visible_deck
-from studyapp.scheduling.queue import studied_deck_clause, visible_deck_clause
+from studyapp.decks.catalogue import studied_deck_clause, visible_deck, visible_deck_clause
 from studyapp.storage.models import Deck, Enrolment
 
 # Rows per INSERT: three parameters each, well under SQLite's 999-variable limit.

@@ -32,7 +32,7 @@ from typing import NamedTuple, Protocol
 
 from fsrs import State
 
-from studyapp.map.order import branch_ends, parent_indexes
+from studyapp.decks.map_order import branch_ends, parent_indexes
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
 
 LEARNING_STABILITY_DAYS = 1.0
@@ -261,7 +261,7 @@ def subtree_masteries_in_map_order(
     ends: Sequence[int], masteries: Sequence[ConceptMastery]
 ) -> list[SubtreeMastery]:
     """Each concept's sub-tree, for concepts in map order given by where each one's branch
-    ends (``ends``, from studyapp.map.order.branch_ends) and their own masteries.
+    ends (``ends``, from studyapp.decks.map_order.branch_ends) and their own masteries.
 
     Map order lists every sub-tree as one run, so a sub-tree's figures are
     differences of running totals over map order: no recursion, and no per-level

@@ -25,9 +25,9 @@ from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from studyapp.clock import as_utc
+from studyapp.decks.outline import CardView
 from studyapp.map.learner_memos import LearnerMemos
 from studyapp.map.mastery import ConceptMastery, concept_mastery
-from studyapp.map.outline import CardView
 from studyapp.scheduling.memory import ForgettingCurve, SchedulerSettings
 
 # About 2.2 kB per studied concept (its rows, views and mastery; measured with

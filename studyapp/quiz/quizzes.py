@@ -35,10 +35,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from studyapp.decks.card_faces import CardFaces, make_faces, mask_name
-from studyapp.decks.catalogue import ConceptNode, deck_tree, visible_concept
+from studyapp.decks.catalogue import visible_concept
 from studyapp.errors import Conflict, Invalid, NotFound, StudyappError
 from studyapp.library.enrolment import enrol
 from studyapp.map.mastery import MasteryLevel, SubtreeMastery
+from studyapp.map.tree import ConceptNode, deck_tree
 from studyapp.quiz.distractors import DistractorPicker, TreeConcept, shuffled_options
 from studyapp.scheduling.memory import Grade
 from studyapp.scheduling.rating import ConcurrentRating, apply_rating

@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from fsrs import State
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
+from studyapp.decks.catalogue import studied_deck_clause
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.study_day import StudyDay
@@ -37,7 +38,6 @@ from studyapp.storage.models import (
     CardState,
     Concept,
     Deck,
-    Enrolment,
     ReviewLog,
 )
 
@@ -263,21 +263,6 @@ def restrict_to_scope(query: Select, user_id: int, scope: QueueScope, session: S
             Concept.map_order.between(root.map_order, root.subtree_last_order),
         )
     return query
-
-
-def visible_deck_clause(user_id: int):
-    """SQL condition: the deck is public or belongs to ``user_id`` (the user may see it)."""
-    return or_(Deck.is_public.is_(True), Deck.owner_id == user_id)
-
-
-def studied_deck_clause(user_id: int):
-    """SQL condition: the user studies the deck, i.e. may see it and has added it.
-
-    An enrolment in a deck the user can no longer see (its owner made it
-    private again) is kept, but does not count until the deck is visible again.
-    """
-    enrolled = exists().where(Enrolment.user_id == user_id, Enrolment.deck_id == Deck.id)
-    return and_(visible_deck_clause(user_id), enrolled)
 
 
 def _daily_limits(

@@ -15,18 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from studyapp.decks.catalogue import studied_deck_clause, visible_deck_clause
 from studyapp.errors import Conflict, NotFound, StudyappError
 from studyapp.scheduling.memory import (
     Grade,
     MemoryState,
     next_memory_state,
 )
-from studyapp.scheduling.queue import (
-    QueueScope,
-    studied_deck_clause,
-    todays_queue,
-    visible_deck_clause,
-)
+from studyapp.scheduling.queue import QueueScope, todays_queue
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, Concept, Deck, ReviewLog
 

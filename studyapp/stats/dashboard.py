@@ -61,16 +61,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import column
 from sqlalchemy.sql.functions import FunctionElement
 
-from studyapp.decks.catalogue import DeckSummary, studied_decks
-from studyapp.map.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
-from studyapp.scheduling.memory import SchedulerSettings, scheduler_for
-from studyapp.scheduling.queue import (
-    QueueScope,
-    restrict_to_scope,
+from studyapp.decks.catalogue import (
+    DeckSummary,
     studied_deck_clause,
-    todays_queue,
+    studied_decks,
     visible_deck_clause,
 )
+from studyapp.map.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
+from studyapp.scheduling.memory import SchedulerSettings, scheduler_for
+from studyapp.scheduling.queue import QueueScope, restrict_to_scope, todays_queue
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
 from studyapp.storage.db import UTCDateTime

@@ -135,7 +135,7 @@ class Deck(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # A fresh random token from every import that stores a new version of the
-    # concepts: what studyapp.map.outline caches under. Random rather than a
+    # concepts: what studyapp.decks.outline caches under. Random rather than a
     # counter or a time, so neither a rolled-back import, a repeated clock
     # reading nor another database with the same deck ids can ever reuse one.
     content_version: Mapped[str] = mapped_column(

@@ -26,18 +26,13 @@ from flask import (
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from studyapp.decks.catalogue import (
-    MAX_SEARCH_LENGTH,
-    ConceptNode,
-    deck_tree,
-    studied_decks,
-    visible_deck,
-)
+from studyapp.decks.catalogue import MAX_SEARCH_LENGTH, studied_decks, visible_deck
 from studyapp.decks.export import ExportFormat, export_deck, stored_draft, user_scheduling
 from studyapp.errors import NotFound
 from studyapp.library.enrolment import enrol, is_enrolled, unenrol
 from studyapp.library.listing import LibraryDeck, NotOwner, library, set_public
 from studyapp.map.mastery import MasteryLevel
+from studyapp.map.tree import ConceptNode, deck_tree
 from studyapp.scheduling.queue import QueueKind, todays_queue
 from studyapp.storage.db import transaction
 from studyapp.web.forms import ImportForm, LibraryActionForm, VisibilityForm

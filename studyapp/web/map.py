@@ -35,7 +35,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from studyapp.decks.catalogue import ConceptNode, deck_tree, visible_deck
+from studyapp.decks.catalogue import visible_deck
 from studyapp.errors import NotFound
 from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import is_enrolled
@@ -49,6 +49,7 @@ from studyapp.map.layout import (
 )
 from studyapp.map.mastery import MASTERY_LEVELS, MasteryLevel, SubtreeMastery
 from studyapp.map.moment import AsOfError, MapMoment, map_moment, today_moment
+from studyapp.map.tree import ConceptNode, deck_tree
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade
 from studyapp.scheduling.study_context import StudyContext

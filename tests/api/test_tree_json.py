@@ -16,7 +16,8 @@ import pytest
 
 from studyapp.api import serialize
 from studyapp.api.untouched_branches import UntouchedBranches, untouched_branches
-from studyapp.decks.catalogue import deck_tree, visible_decks
+from studyapp.decks.catalogue import visible_decks
+from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import SchedulerSettings
 from studyapp.scheduling.study_day import study_day_for_date
 from tests.conftest import START

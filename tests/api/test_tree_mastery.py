@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from fsrs import State
 
-from studyapp.decks.catalogue import deck_tree
 from studyapp.map.mastery import MASTERY_LEVELS
+from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import SchedulerSettings
 from studyapp.scheduling.study_day import study_day_for_date
 from tests.api.test_openapi import assert_matches

@@ -20,12 +20,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from studyapp.api import serialize
-from studyapp.decks import catalogue
-from studyapp.decks.catalogue import deck_tree
+from studyapp.decks.outline import CardView
+from studyapp.map import tree as map_tree
 from studyapp.map.learner_memos import LearnerMemos
 from studyapp.map.mastery import NOT_STARTED_MASTERY
-from studyapp.map.outline import CardView
 from studyapp.map.studied_concepts import StudiedConcept, studied_concept
+from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import SchedulerSettings, forgetting_curve
 from studyapp.storage.models import Card, CardState, Concept
 from tests.conftest import START
@@ -327,7 +327,7 @@ def test_the_map_and_the_deck_page_share_the_learners_memo(
         computed.append(args[0])
         return studied_concept(*args, **kwargs)
 
-    monkeypatch.setattr(catalogue, "studied_concept", counting)
+    monkeypatch.setattr(map_tree, "studied_concept", counting)
     assert client.get(f"/decks/{deck.id}").status_code == 200
     assert client.get(f"/decks/{deck.id}/map").status_code == 200
     assert computed == []

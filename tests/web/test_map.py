@@ -11,7 +11,7 @@ import pytest
 from fsrs import State
 from sqlalchemy import select
 
-from studyapp.decks.catalogue import deck_tree
+from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import Grade, SchedulerSettings
 from studyapp.scheduling.study_day import study_day_for_date
 from studyapp.storage.models import Card, CardKind, CardState, Concept, ReviewLog

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from studyapp.decks.catalogue import deck_tree
 from studyapp.decks.formats.reading import read_deck_bytes
 from studyapp.decks.importing.importer import import_deck
-from studyapp.map.outline import OutlineCache, outline_cache, read_outline
+from studyapp.decks.outline import OutlineCache, outline_cache, read_outline
+from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import SchedulerSettings
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Deck

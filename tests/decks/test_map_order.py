@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import given
 
-from studyapp.map.order import branch_ends, parent_indexes
+from studyapp.decks.map_order import branch_ends, parent_indexes
 from tests.map.test_mastery import forests
 
 

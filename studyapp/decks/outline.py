@@ -22,7 +22,7 @@ from typing import NamedTuple
 from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
-from studyapp.map.order import branch_ends, parent_indexes
+from studyapp.decks.map_order import branch_ends, parent_indexes
 from studyapp.storage.models import CARD_KIND_ORDER, Card, Concept
 
 # About 1 kB of text per concept: a bound of 100,000 concepts keeps the cache
@@ -98,7 +98,7 @@ class DeckOutline:
     card_id_range: tuple[int, int] | None
     card_count: int
     # Each concept's parent as an index into ``concepts`` (None for a root), and the index
-    # of its last descendant (studyapp/map/order.py): the tree's shape, without lookups.
+    # of its last descendant (studyapp/decks/map_order.py): the tree's shape, without lookups.
     parent_indexes: tuple[int | None, ...]
     branch_ends: tuple[int, ...]
 
