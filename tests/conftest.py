@@ -37,8 +37,6 @@ from studyapp.storage.db import make_engine, make_session_factory, transaction
 from studyapp.storage.models import Base, Deck, User
 from tests.support.paths import SEED_DIR
 
-pytest_plugins = ["tests.support.browser"]
-
 # Database-backed examples take uneven time on shared 2-core machines, so no
 # per-example deadline. Loading the profile here also imports hypothesis at
 # start-up: CPython 3.11.7 can raise "AST constructor recursion depth

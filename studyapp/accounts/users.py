@@ -1,10 +1,8 @@
-"""Users, passwords, settings and API tokens."""
+"""Users: creating them with their settings, finding them, checking their passwords, roles."""
 
 from __future__ import annotations
 
-import hashlib
 import re
-import secrets
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -12,7 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from studyapp.errors import Invalid
-from studyapp.storage.models import ApiToken, User, UserSettings
+from studyapp.storage.models import User, UserSettings
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 MIN_PASSWORD_LENGTH = 8
@@ -80,25 +78,3 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if not check_password_hash(user.password_hash, password):
         return None
     return user
-
-
-def issue_api_token(session: Session, user: User, *, now: datetime) -> str:
-    """A new bearer token for ``user``; only its hash is stored, so it is shown once."""
-    token = secrets.token_urlsafe(32)
-    session.add(ApiToken(user_id=user.id, token_sha256=_digest(token), created_at=now))
-    session.flush()
-    return token
-
-
-def user_for_api_token(session: Session, token: str, *, now: datetime) -> User | None:
-    row = session.scalars(
-        select(ApiToken).where(ApiToken.token_sha256 == _digest(token))
-    ).one_or_none()
-    if row is None:
-        return None
-    row.last_used_at = now
-    return session.get(User, row.user_id)
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()

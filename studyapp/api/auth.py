@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from flask import Response, g, jsonify, request
 
-from studyapp.accounts.users import authenticate, issue_api_token, user_for_api_token
+from studyapp.accounts.api_tokens import issue_api_token, user_for_api_token
+from studyapp.accounts.users import authenticate
 from studyapp.api.blueprint import api_blueprint
 from studyapp.api.errors import ApiError
 from studyapp.api.parsing import json_object, str_field

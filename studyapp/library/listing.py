@@ -4,7 +4,6 @@ Plain Python over a session. :func:`library` reads the whole page's data in
 two queries whatever the number of decks: the decks with their counts and the
 user's enrolment (:func:`studyapp.decks.catalogue.visible_decks`), then the
 mastery level of every concept the user has started in those decks.
-:func:`set_public` lets an owner share a private deck or take it back.
 """
 
 from __future__ import annotations
@@ -16,17 +15,12 @@ from dataclasses import dataclass
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
-from studyapp.decks.catalogue import DeckSummary, visible_deck, visible_decks
-from studyapp.errors import Forbidden
+from studyapp.decks.catalogue import DeckSummary, visible_decks
 from studyapp.map.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
-from studyapp.storage.models import Card, CardState, Concept, Deck
+from studyapp.storage.models import Card, CardState, Concept
 
 # The order a progress bar and its legend list the levels: strongest first.
 PROGRESS_ORDER: tuple[MasteryLevel, ...] = tuple(reversed(MASTERY_LEVELS))
-
-
-class NotOwner(Forbidden):
-    """The user may see the deck but it is not theirs to change."""
 
 
 @dataclass(frozen=True)
@@ -110,22 +104,3 @@ def mastery_counts(
             count for level, count in levels.items() if level != MasteryLevel.NOT_STARTED
         )
     return counts
-
-
-def set_public(session: Session, user_id: int, deck_id: int, public: bool) -> Deck:
-    """Publish the user's own deck (everyone may see and add it) or make it private again.
-
-    :class:`NotFound` for a deck the user may not see; :class:`NotOwner` for
-    one they see but do not own (a public deck an administrator imported, or
-    another user's published deck). Making a deck private again hides it from
-    everyone else: their enrolments stay but no longer count, and come back
-    if it is published again; their history is never touched. The caller
-    commits.
-    """
-    deck = visible_deck(session, user_id, deck_id)
-    if deck.owner_id != user_id:
-        raise NotOwner(f"Deck {deck_id} is not yours; only its owner may publish it.")
-    deck.is_public = public
-    session.flush()
-    return deck
-

@@ -30,7 +30,8 @@ from studyapp.decks.catalogue import MAX_SEARCH_LENGTH, studied_decks, visible_d
 from studyapp.decks.export import ExportFormat, export_deck, stored_draft, user_scheduling
 from studyapp.errors import NotFound
 from studyapp.library.enrolment import enrol, is_enrolled, unenrol
-from studyapp.library.listing import LibraryDeck, NotOwner, library, set_public
+from studyapp.library.listing import LibraryDeck, library
+from studyapp.library.publishing import NotOwner, set_public
 from studyapp.map.mastery import MasteryLevel
 from studyapp.map.tree import ConceptNode, deck_tree
 from studyapp.scheduling.queue import QueueKind, todays_queue

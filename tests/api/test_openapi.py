@@ -6,10 +6,9 @@ import re
 from typing import Any
 
 import pytest
-from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from tests.support.api import PREFIX, assert_error, expect, signed_in
+from tests.support.api import PREFIX, assert_error, assert_matches, expect, signed_in
 from tests.support.factories import flat_deck_json
 
 IMPLIED_METHODS = {"HEAD", "OPTIONS"}
@@ -36,14 +35,8 @@ def api_routes(app) -> dict[str, set[str]]:
     return routes
 
 
-def validator(document: dict[str, Any], schema_name: str) -> OAS31Validator:
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
-    return OAS31Validator(schema)
 
 
-def assert_matches(document: dict[str, Any], schema_name: str, body: Any) -> None:
-    errors = [error.message for error in validator(document, schema_name).iter_errors(body)]
-    assert not errors, (schema_name, errors[:5])
 
 
 def test_the_document_is_valid_openapi(document):

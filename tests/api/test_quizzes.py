@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 
 from studyapp.storage.models import Concept
-from tests.api.test_openapi import assert_matches
 from tests.support.api import (
     PREFIX,
     ApiClient,
     assert_error,
+    assert_matches,
     expect,
     review_log_count,
     signed_in,

@@ -7,12 +7,11 @@ from datetime import date, timedelta
 import pytest
 
 from studyapp.storage.db import transaction
-from tests.api.test_openapi import assert_matches
 from tests.conftest import START
-from tests.stats.test_dashboard import add_log, add_state, cards_by_concept
-from tests.support.api import PREFIX, assert_error, expect, signed_in
+from tests.support.api import PREFIX, assert_error, assert_matches, expect, signed_in
 from tests.support.factories import deck_json
 from tests.support.query_counter import count_queries
+from tests.support.review_history import add_log, add_state, cards_by_concept
 
 KEYS = {
     "today",

@@ -23,7 +23,7 @@ from studyapp.scheduling.study_day import study_day_for_date
 from tests.conftest import START
 from tests.support.api import iter_concepts, signed_in
 from tests.support.factories import concept, deck_json, flat_deck_json, tree
-from tests.web.test_map import card_ids, concept_ids, remember
+from tests.support.map_history import card_ids, concept_ids, remember
 
 THREE_LEVELS = tree(
     [

@@ -11,11 +11,10 @@ from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import SchedulerSettings
 from studyapp.scheduling.study_day import study_day_for_date
-from tests.api.test_openapi import assert_matches
 from tests.conftest import START
-from tests.support.api import assert_error, expect, iter_concepts, signed_in
+from tests.support.api import assert_error, assert_matches, expect, iter_concepts, signed_in
 from tests.support.factories import deck_json, flat_deck_json
-from tests.web.test_map import concept_ids, remember
+from tests.support.map_history import concept_ids, remember
 
 LEVEL_NAMES = [level.value for level in MASTERY_LEVELS]
 

@@ -12,9 +12,9 @@ import pytest
 
 from studyapp.storage.db import transaction
 from tests.conftest import PASSWORD
-from tests.stats.test_dashboard import add_log, add_state, cards_by_concept
 from tests.support.browser import DESKTOP, PHONE, log_in, shoot
 from tests.support.factories import deck_json
+from tests.support.review_history import add_log, add_state, cards_by_concept
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 
 from studyapp.decks.map_order import branch_ends, parent_indexes
-from tests.map.test_mastery import forests
+from tests.support.strategies import forests
 
 
 def test_a_parent_outside_the_list_makes_a_root() -> None:

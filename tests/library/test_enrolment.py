@@ -17,7 +17,8 @@ from studyapp.library.enrolment import (
     studies_any_deck,
     unenrol,
 )
-from studyapp.library.listing import NotOwner, library, set_public
+from studyapp.library.listing import library
+from studyapp.library.publishing import NotOwner, set_public
 from studyapp.map.mastery import MasteryLevel
 from studyapp.scheduling.memory import Grade
 from studyapp.scheduling.queue import todays_queue

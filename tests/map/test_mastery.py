@@ -20,6 +20,7 @@ from studyapp.map.mastery import (
     subtree_masteries,
 )
 from studyapp.scheduling.memory import SchedulerSettings
+from tests.support.strategies import forests
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SETTINGS = SchedulerSettings(enable_fuzzing=False)
@@ -162,23 +163,6 @@ def test_a_concepts_level_is_the_level_of_its_cards(cards: list[CardMemory]) -> 
     assert result.due_cards == sum(card.due < NOW for card in reviewed)
 
 
-@st.composite
-def forests(draw) -> list[tuple[int, int | None]]:
-    """(id, parent id) pairs in map order: each concept follows its parent's sub-tree."""
-    size = draw(st.integers(1, 30))
-    order: list[tuple[int, int | None]] = []
-    for concept_id in range(1, size + 1):
-        parent = draw(st.sampled_from([None, *(cid for cid, _ in order)])) if order else None
-        # Insert after the parent's last descendant so every sub-tree stays one run.
-        at = len(order)
-        if parent is not None:
-            at = [cid for cid, _ in order].index(parent) + 1
-            inside = {parent}
-            while at < len(order) and order[at][1] in inside:
-                inside.add(order[at][0])
-                at += 1
-        order.insert(at, (concept_id, parent))
-    return order
 
 
 @given(forests(), st.data())

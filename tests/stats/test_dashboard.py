@@ -21,8 +21,9 @@ from studyapp.stats.dashboard import (
     forgetting_curve,
 )
 from studyapp.storage.db import transaction
-from studyapp.storage.models import Card, CardState, Concept, Quiz, QuizQuestion, ReviewLog, User
+from studyapp.storage.models import Card, Concept, Quiz, QuizQuestion, User
 from tests.support.factories import deck_json
+from tests.support.review_history import add_log, add_state, cards_by_concept
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -35,78 +36,10 @@ def context_for(user: User, now: datetime) -> StudyContext:
     return StudyContext.for_user(user.settings, now, enable_fuzzing=False)
 
 
-def add_log(
-    session,
-    user: User,
-    card_id: int,
-    at: datetime,
-    *,
-    rating: int = 3,
-    before_state: int | None = 2,
-    interval_days: float = 5.0,
-    duration_ms: int | None = 1000,
-) -> None:
-    """One rating; a review-state rating had been scheduled ``interval_days`` before it was due."""
-    last = at - timedelta(days=interval_days) if before_state else None
-    session.add(
-        ReviewLog(
-            user_id=user.id,
-            card_id=card_id,
-            rating=rating,
-            reviewed_at=at,
-            duration_ms=duration_ms,
-            before_state=before_state,
-            before_stability_days=interval_days if before_state else None,
-            before_difficulty=5.0 if before_state else None,
-            before_due=(last + timedelta(days=interval_days)) if last else None,
-            before_last_review=last,
-            after_state=2,
-            after_stability_days=10.0,
-            after_difficulty=5.0,
-            after_due=at + timedelta(days=10),
-        )
-    )
 
 
-def add_state(
-    session,
-    user: User,
-    card_id: int,
-    *,
-    state: int = 2,
-    stability_days: float = 10.0,
-    due: datetime = NOW + timedelta(days=10),
-    last_review: datetime = NOW,
-    lapses: int = 0,
-) -> None:
-    session.add(
-        CardState(
-            user_id=user.id,
-            card_id=card_id,
-            state=state,
-            step=None if state == 2 else 0,
-            stability_days=stability_days,
-            difficulty=5.0,
-            due=due,
-            last_review=last_review,
-            reps=1 + lapses,
-            lapses=lapses,
-        )
-    )
 
 
-def cards_by_concept(session, deck_id: int) -> dict[str, list[int]]:
-    """Card ids per concept title, in kind order recall, recognise, explain."""
-    rows = session.execute(
-        select(Concept.title, Card.id, Card.kind)
-        .join(Card, Card.concept_id == Concept.id)
-        .where(Concept.deck_id == deck_id)
-    ).all()
-    order = {"recall": 0, "recognise": 1, "explain": 2}
-    found: dict[str, list[tuple[int, int]]] = {}
-    for title, card_id, kind in rows:
-        found.setdefault(title, []).append((order[kind], card_id))
-    return {title: [card for _, card in sorted(cards)] for title, cards in found.items()}
 
 
 @pytest.fixture

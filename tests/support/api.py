@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask.testing import FlaskClient
+from openapi_schema_validator import OAS31Validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.test import TestResponse
@@ -134,3 +135,13 @@ def signed_in(
 def review_log_count(session: Session) -> int:
     session.rollback()  # end any snapshot, so rows committed by requests are seen
     return session.scalar(select(func.count()).select_from(ReviewLog))
+
+
+def validator(document: dict[str, Any], schema_name: str) -> OAS31Validator:
+    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": document["components"]}
+    return OAS31Validator(schema)
+
+
+def assert_matches(document: dict[str, Any], schema_name: str, body: Any) -> None:
+    errors = [error.message for error in validator(document, schema_name).iter_errors(body)]
+    assert not errors, (schema_name, errors[:5])

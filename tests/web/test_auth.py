@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from studyapp.storage.models import ReviewLog, User
 from tests.conftest import PASSWORD
 from tests.support.factories import deck_json
+from tests.support.forms import csrf_token_from
 
 
 def text_of(response) -> str:
@@ -198,13 +199,8 @@ def test_pages_forbid_inline_scripts(client):
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def csrf_token_from(html: str) -> str:
-    match = CSRF_INPUT.search(html)
-    assert match, "the page has no CSRF token"
-    return match.group(1)
 
 
 class TestCsrfEnforced:

@@ -12,9 +12,9 @@ from sqlalchemy import select
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Concept
 from tests.conftest import START
-from tests.stats.test_dashboard import add_log, add_state, cards_by_concept
 from tests.support.factories import deck_json
 from tests.support.query_counter import count_queries
+from tests.support.review_history import add_log, add_state, cards_by_concept
 
 
 @pytest.fixture

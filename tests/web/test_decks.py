@@ -13,25 +13,17 @@ from sqlalchemy import func, select
 
 from studyapp.library.enrolment import is_enrolled
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.rating import rate_card
-from studyapp.scheduling.study_context import StudyContext
-from studyapp.storage.models import Card, CardKind, Concept, Deck
+from studyapp.storage.models import Concept, Deck
 from tests.support.factories import concept, deck_json, flat_deck_json, tree
+from tests.support.forms import deck_cards
 from tests.support.query_counter import count_queries
+from tests.support.review_history import card_id, rate
 
 
 def text_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-def deck_cards(html: str) -> dict[str, str]:
-    """Each deck's list item on the home page or the library, keyed by the deck's title."""
-    items = html.split('<li class="deck-card')[1:]
-    cards = {}
-    for item in items:
-        title = re.search(r'class="deck-card__title"><a href="/decks/\d+">([^<]+)</a>', item)
-        cards[title.group(1)] = item
-    return cards
 
 
 def due_counts(item_html: str) -> tuple[int, int, int]:
@@ -63,18 +55,8 @@ def upload(client, content: str | bytes, name: str = "deck.json"):
     )
 
 
-def rate(session, user, card_id: int, grade: Grade, now) -> None:
-    session.expire_all()
-    context = StudyContext.for_user(user.settings, now, enable_fuzzing=False)
-    rate_card(session, context, card_id=card_id, grade=grade)
 
 
-def card_id(session, deck_id: int, title: str, kind: CardKind = CardKind.RECALL) -> int:
-    return session.scalar(
-        select(Card.id)
-        .join(Concept, Concept.id == Card.concept_id)
-        .where(Concept.deck_id == deck_id, Concept.title == title, Card.kind == kind.value)
-    )
 
 
 def test_list_shows_public_and_own_private_decks_only(client, make_user, login, import_text):

@@ -13,8 +13,8 @@ from studyapp.library.enrolment import is_enrolled
 from studyapp.scheduling.memory import Grade
 from studyapp.storage.models import CardState, Concept, Deck, Enrolment, ReviewLog
 from tests.support.factories import deck_json, flat_deck_json
-from tests.web.test_auth import csrf_token_from
-from tests.web.test_decks import card_id, deck_cards, rate
+from tests.support.forms import csrf_token_from, deck_cards
+from tests.support.review_history import card_id, rate
 
 
 def text_of(response) -> str:
