@@ -14,7 +14,8 @@ from studyapp.api.parsing import MAX_ID, MAX_INT32, id_parameter, int_field, jso
 from studyapp.decks.catalogue import study_card, visible_concept, visible_deck
 from studyapp.errors import NotFound
 from studyapp.scheduling.memory import Grade, preview_grades
-from studyapp.scheduling.queue import QueueScope, todays_queue
+from studyapp.scheduling.queue.daily import next_in_queue
+from studyapp.scheduling.queue.entries import QueueScope
 from studyapp.scheduling.rating import (
     CardNotFound,
     find_card_state,
@@ -35,7 +36,7 @@ def next_review() -> Response:
     session = db_session()
     scope = _queue_scope(user.id, id_parameter("deck_id"), id_parameter("subtree"))
     context = study_context(user)
-    entry = todays_queue(session, context, scope).next_entry()
+    entry = next_in_queue(session, context, scope)
     if entry is None:
         return Response(status=204)
     card = study_card(session, user.id, entry.card_id)

@@ -22,7 +22,7 @@ from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.map.tree import ConceptNode
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, MemoryState
-from studyapp.scheduling.queue import QueueEntry
+from studyapp.scheduling.queue.entries import QueueEntry
 from studyapp.scheduling.rating import RatingResult, UndoResult
 from studyapp.scheduling.today import TodayCounts
 from studyapp.stats.dashboard import DashboardStats, PassFail

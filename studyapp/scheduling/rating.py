@@ -22,7 +22,9 @@ from studyapp.scheduling.memory import (
     MemoryState,
     next_memory_state,
 )
-from studyapp.scheduling.queue import QueueScope, todays_queue
+from studyapp.scheduling.queue import kept as kept_queue
+from studyapp.scheduling.queue.daily import is_in_queue
+from studyapp.scheduling.queue.entries import QueueScope
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, Concept, Deck, ReviewLog
 
@@ -166,7 +168,7 @@ def apply_rating(
     ).one_or_none()
     if card is None:
         raise CardNotFound(f"There is no card {card_id} in your decks.")
-    if require_in_queue and not todays_queue(session, context, scope).contains(card_id):
+    if require_in_queue and not is_in_queue(session, context, card_id, scope):
         if not _is_studied(session, context.user_id, card_id):
             raise DeckNotStudied(
                 "That card's deck is not one you study; add the deck to your studies first."
@@ -206,6 +208,8 @@ def apply_rating(
         after_due=after.due,
     )
     session.add(log)
+    # The concept is done for today: its other cards leave the kept queues.
+    kept_queue.remove_concept(session, context.user_id, card.concept_id)
     session.flush()
     return RatingResult(card_id=card_id, memory=after, review_log_id=log.id, replayed=False)
 
@@ -301,6 +305,8 @@ def undo_last_rating(session: Session, context: StudyContext) -> UndoResult:
             if log.before_state == State.Review.value and grade == Grade.AGAIN:
                 row.lapses -= 1
         session.delete(log)
+        # The card and its siblings come back; the kept queues are worked out again.
+        kept_queue.forget(session, context.user_id)
         session.commit()
     except StaleDataError:
         session.rollback()

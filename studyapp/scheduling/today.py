@@ -9,12 +9,9 @@ from fsrs import State
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from studyapp.scheduling.queue import (
-    DailyQueue,
-    QueueScope,
-    restrict_to_scope,
-    todays_queue,
-)
+from studyapp.scheduling.queue.daily import todays_queue
+from studyapp.scheduling.queue.entries import DailyQueue, QueueScope
+from studyapp.scheduling.queue.scope import restrict_to_scope
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, ReviewLog
 

@@ -69,7 +69,9 @@ from studyapp.decks.catalogue import (
 )
 from studyapp.map.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
 from studyapp.scheduling.memory import SchedulerSettings, scheduler_for
-from studyapp.scheduling.queue import QueueScope, restrict_to_scope, todays_queue
+from studyapp.scheduling.queue.daily import todays_queue
+from studyapp.scheduling.queue.entries import QueueScope
+from studyapp.scheduling.queue.scope import restrict_to_scope
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
 from studyapp.storage.db import UTCDateTime

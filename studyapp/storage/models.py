@@ -279,6 +279,60 @@ class ReviewLog(Base):
     after_due: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+class DayQueue(Base):
+    """One learner's queue for one study day and scope, as it was built (scheduling/day_queues.py).
+
+    Only the part that is costly to work out is kept: the day's due review cards
+    in the order they are shown and the first new cards in map order. Learning
+    cards and the daily limits are read live. ``basis`` names what the queue was
+    built from (the studied decks' versions, the desired retention); a queue
+    whose day or basis no longer holds is built again.
+    """
+
+    __tablename__ = "day_queues"
+    __table_args__ = (UniqueConstraint("user_id", "scope_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # "all", "deck:12", "subtree:345" or "deck:12/subtree:345" (QueueScope.key).
+    scope_key: Mapped[str] = mapped_column(String(64))
+    day_starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    basis: Mapped[str] = mapped_column(String(64))
+    built_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Where the next new cards would be looked for (the last kept new card's deck and
+    # map position); None when no new card is left beyond the kept ones.
+    new_after_deck_id: Mapped[int | None] = mapped_column(Integer)
+    new_after_map_order: Mapped[int | None] = mapped_column(Integer)
+
+
+class DayQueueEntry(Base):
+    """A review or new card of a :class:`DayQueue`, at its place in the day's order.
+
+    A rating removes every entry of the rated card's concept (its siblings wait
+    for another day), so the first entry left is the next card to show.
+    """
+
+    __tablename__ = "day_queue_entries"
+    __table_args__ = (
+        Index("ix_day_queue_entries_queue_id_kind_position", "queue_id", "kind", "position"),
+        Index("ix_day_queue_entries_user_id_concept_id", "user_id", "concept_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    queue_id: Mapped[int] = mapped_column(ForeignKey("day_queues.id", ondelete="CASCADE"))
+    # Repeated from the queue so that a rating finds its concept's entries in one lookup.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # QueueKind: "review" or "new" (learning cards are never kept).
+    kind: Mapped[str] = mapped_column(String(8))
+    position: Mapped[int] = mapped_column(Integer)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id", ondelete="CASCADE"))
+    concept_id: Mapped[int] = mapped_column(Integer)
+    deck_id: Mapped[int] = mapped_column(Integer)
+    due: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The chance of recall at the start of the study day, which orders the reviews.
+    retrievability: Mapped[float | None] = mapped_column(Float)
+
+
 class QuizMode(enum.StrEnum):
     """How a quiz asks: flip a card and rate it, or pick the concept from four titles."""
 

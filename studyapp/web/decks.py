@@ -34,7 +34,8 @@ from studyapp.library.listing import LibraryDeck, library
 from studyapp.library.publishing import NotOwner, set_public
 from studyapp.map.mastery import MasteryLevel
 from studyapp.map.tree import ConceptNode, deck_tree
-from studyapp.scheduling.queue import QueueKind, todays_queue
+from studyapp.scheduling.queue.daily import todays_queue
+from studyapp.scheduling.queue.entries import QueueKind
 from studyapp.storage.db import transaction
 from studyapp.web.forms import ImportForm, LibraryActionForm, VisibilityForm
 from studyapp.web.runtime import db_session, now, study_context

@@ -11,8 +11,10 @@ from datetime import datetime
 from flask import Flask, current_app, g
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from studyapp.scheduling.queue.kept import WROTE_KEPT_QUEUE
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import make_engine, make_session_factory
 from studyapp.storage.models import User
@@ -44,9 +46,19 @@ def db_session() -> Session:
     return g.db_session
 
 
-def _close_session(_error: BaseException | None) -> None:
+def _close_session(error: BaseException | None) -> None:
     session = g.pop("db_session", None)
-    if session is not None:
+    if session is None:
+        return
+    try:
+        if error is None and session.info.pop(WROTE_KEPT_QUEUE, False):
+            # A page or the API read today's queue and had to work it out: keep it
+            # for the next request (any server's). A failure only means it is
+            # worked out again then.
+            session.commit()
+    except SQLAlchemyError:
+        session.rollback()
+    finally:
         session.close()
 
 

@@ -26,7 +26,8 @@ from studyapp.library.enrolment import enrol, is_enrolled, studies_any_deck
 from studyapp.scheduling import rating as review
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
-from studyapp.scheduling.queue import QueueScope
+from studyapp.scheduling.queue.daily import todays_queue
+from studyapp.scheduling.queue.entries import QueueScope
 from studyapp.scheduling.today import today_counts
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Concept, Deck
@@ -123,7 +124,7 @@ def study() -> str:
         start_form = StudyStartForm(formdata=None, data=scope.params)
         return render_template("study_start.html", scope=scope, deck=deck, form=start_form)
     context = study_context(current_user)
-    queue = review.todays_queue(session, context, scope.queue_scope)
+    queue = todays_queue(session, context, scope.queue_scope)
     counts = today_counts(session, context, scope.queue_scope, queue=queue)
     entry = queue.next_entry()
     page: dict[str, Any] = {

@@ -21,7 +21,7 @@ from studyapp.library.listing import library
 from studyapp.library.publishing import NotOwner, set_public
 from studyapp.map.mastery import MasteryLevel
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.queue import todays_queue
+from studyapp.scheduling.queue.daily import todays_queue
 from studyapp.scheduling.rating import rate_card
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.scheduling.today import today_counts

@@ -9,7 +9,8 @@ from fsrs import State
 from sqlalchemy import select
 
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.queue import LEARN_AHEAD, QueueKind, QueueScope, todays_queue
+from studyapp.scheduling.queue.daily import todays_queue
+from studyapp.scheduling.queue.entries import LEARN_AHEAD, QueueKind, QueueScope
 from studyapp.scheduling.rating import rate_card
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, Concept

@@ -7,7 +7,8 @@ from fsrs import State
 from sqlalchemy import func, select
 
 from studyapp.scheduling.memory import Grade
-from studyapp.scheduling.queue import QueueScope, todays_queue
+from studyapp.scheduling.queue.daily import todays_queue
+from studyapp.scheduling.queue.entries import QueueScope
 from studyapp.scheduling.rating import (
     CardNotDue,
     CardNotFound,

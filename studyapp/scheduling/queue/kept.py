@@ -1,0 +1,390 @@
+"""The day's review order and first new cards, worked out once per learner, study day and scope.
+
+Ordering the due reviews reads every due card, and finding the first new cards
+in map order walks past every concept already studied; both cost time in
+proportion to the collection. So they are worked out once, when a learner's
+day (or a deck or branch session) starts, and kept in the database
+(:class:`~studyapp.storage.models.DayQueue` and its entries), where every app
+server finds them. Then:
+
+- a rating removes every kept entry of the rated card's concept
+  (:func:`remove_concept`, called where ratings are applied), so the first
+  entry left is the next card, read through an index;
+- undoing a rating forgets the learner's kept queues (:func:`forget`): the card
+  comes back, and the next request builds them again;
+- a kept queue whose study day has passed, or whose basis changed (the studied
+  decks, their versions and visibility, the desired retention), is built again
+  on its next use.
+
+Learning cards and the daily limits are not kept: they are read live
+(``learning``, ``limits``). Writes here go into the caller's session; the
+request that built a queue commits it (``studyapp.web.runtime``), and a rating
+commits with its own transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+from fsrs import State
+from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from studyapp.decks.catalogue import studied_deck_clause
+from studyapp.scheduling.memory import forgetting_curve
+from studyapp.scheduling.queue.entries import DailyLimits, QueueEntry, QueueKind, QueueScope
+from studyapp.scheduling.queue.learning import learning_cards
+from studyapp.scheduling.queue.limits import concepts_rated_today
+from studyapp.scheduling.queue.scope import restrict_to_scope
+from studyapp.scheduling.study_context import StudyContext
+from studyapp.storage.models import (
+    CARD_KIND_ORDER,
+    Card,
+    CardState,
+    Concept,
+    DayQueue,
+    DayQueueEntry,
+    Deck,
+)
+
+# Session.info key: set when a kept queue was written, so the request commits it.
+WROTE_KEPT_QUEUE = "studyapp.kept_queue_written"
+
+_ENTRIES = DayQueueEntry.__table__
+
+
+def todays(session: Session, context: StudyContext, scope: QueueScope) -> DayQueue:
+    """The learner's kept queue for ``scope`` today, built now if there is none that holds."""
+    basis = _basis(session, context)
+    kept = session.scalars(
+        select(DayQueue).where(
+            DayQueue.user_id == context.user_id, DayQueue.scope_key == scope.key
+        )
+    ).one_or_none()
+    if kept is not None and kept.day_starts_at == context.day.starts_at and kept.basis == basis:
+        return kept
+    return _build(session, context, scope, basis)
+
+
+def reviews(session: Session, kept: DayQueue, *, limit: int) -> list[QueueEntry]:
+    """The first ``limit`` review cards still in the kept queue, in the day's order."""
+    if limit <= 0:
+        return []
+    rows = session.execute(
+        select(
+            _ENTRIES.c.card_id,
+            _ENTRIES.c.concept_id,
+            _ENTRIES.c.deck_id,
+            _ENTRIES.c.due,
+            _ENTRIES.c.retrievability,
+        )
+        .where(_ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.REVIEW.value)
+        .order_by(_ENTRIES.c.position)
+        .limit(limit)
+    ).all()
+    return [
+        QueueEntry(card_id, concept_id, deck_id, QueueKind.REVIEW, due, chance)
+        for card_id, concept_id, deck_id, due, chance in rows
+    ]
+
+
+def review_rank(session: Session, kept: DayQueue, card_id: int) -> int | None:
+    """How many kept reviews come before this card today; None if it is not one of them."""
+    position = session.scalar(
+        select(_ENTRIES.c.position).where(
+            _ENTRIES.c.user_id == kept.user_id,
+            _ENTRIES.c.concept_id
+            == select(Card.concept_id).where(Card.id == card_id).scalar_subquery(),
+            _ENTRIES.c.queue_id == kept.id,
+            _ENTRIES.c.kind == QueueKind.REVIEW.value,
+            _ENTRIES.c.card_id == card_id,
+        )
+    )
+    if position is None:
+        return None
+    return session.scalar(
+        select(func.count()).where(
+            _ENTRIES.c.queue_id == kept.id,
+            _ENTRIES.c.kind == QueueKind.REVIEW.value,
+            _ENTRIES.c.position < position,
+        )
+    )
+
+
+def new_cards(
+    session: Session,
+    context: StudyContext,
+    scope: QueueScope,
+    kept: DayQueue,
+    limits: DailyLimits,
+    shown_reviews: Sequence[QueueEntry],
+    *,
+    limit: int | None = None,
+) -> list[QueueEntry]:
+    """Today's new cards still to show, in map order: at most ``limits.new_left`` (and
+    ``limit``), one per concept, none of a concept among ``shown_reviews``."""
+    wanted = limits.new_left if limit is None else min(limit, limits.new_left)
+    if wanted <= 0:
+        return []
+    buried = {entry.concept_id for entry in shown_reviews}
+    while True:
+        rows = session.execute(
+            select(_ENTRIES.c.card_id, _ENTRIES.c.concept_id, _ENTRIES.c.deck_id)
+            .where(_ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.NEW.value)
+            .order_by(_ENTRIES.c.position)
+            .limit(wanted + len(buried))
+        ).all()
+        picked = [
+            QueueEntry(card_id, concept_id, deck_id, QueueKind.NEW, None)
+            for card_id, concept_id, deck_id in rows
+            if concept_id not in buried
+        ][:wanted]
+        if len(picked) == wanted or kept.new_after_deck_id is None:
+            return picked
+        _keep_more_new_cards(session, context, scope, kept, wanted - len(picked))
+
+
+def remove_concept(session: Session, user_id: int, concept_id: int) -> None:
+    """A card of this concept was rated: none of its cards is shown again today."""
+    session.execute(
+        delete(DayQueueEntry).where(
+            DayQueueEntry.user_id == user_id, DayQueueEntry.concept_id == concept_id
+        )
+    )
+
+
+def forget(session: Session, user_id: int) -> None:
+    """Drop the learner's kept queues; the next request builds them again."""
+    session.execute(delete(DayQueueEntry).where(DayQueueEntry.user_id == user_id))
+    session.execute(delete(DayQueue).where(DayQueue.user_id == user_id))
+
+
+def _basis(session: Session, context: StudyContext) -> str:
+    """What a kept queue depends on besides the day: the decks the learner studies (each
+    import renews a deck's version, which covers added, moved and retired concepts) and
+    the forgetting curve that orders the reviews."""
+    decks = session.execute(
+        select(Deck.id, Deck.content_version)
+        .where(studied_deck_clause(context.user_id))
+        .order_by(Deck.id)
+    ).all()
+    curve = forgetting_curve(context.scheduler)
+    text = f"{curve.factor!r}:{curve.decay!r}|" + ",".join(f"{i}:{v}" for i, v in decks)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _build(session: Session, context: StudyContext, scope: QueueScope, basis: str) -> DayQueue:
+    """Work out the day's review order and first new cards for ``scope`` and keep them."""
+    day = context.day
+    seen = concepts_rated_today(session, context)
+    seen.update(entry.concept_id for entry in learning_cards(session, context, scope))
+    _drop_other_days(session, context)
+    queue_id = _upsert_queue(session, context, scope, basis)
+    session.execute(delete(DayQueueEntry).where(DayQueueEntry.queue_id == queue_id))
+
+    rows = session.execute(
+        restrict_to_scope(
+            select(
+                CardState.card_id,
+                Card.concept_id,
+                Concept.deck_id,
+                CardState.due,
+                CardState.stability_days,
+                CardState.last_review,
+            )
+            .join(Card, Card.id == CardState.card_id)
+            .where(
+                CardState.user_id == context.user_id,
+                CardState.state == State.Review.value,
+                CardState.due < day.ends_at,
+            ),
+            context.user_id,
+            scope,
+            session,
+        )
+    ).all()
+    curve = forgetting_curve(context.scheduler)
+    ranked = sorted(
+        (
+            (curve.retrievability(stability, last_review, day.starts_at), due, card, concept, deck)
+            for card, concept, deck, due, stability, last_review in rows
+        ),
+        key=lambda row: (row[0] or 0.0, row[1], row[2]),
+    )
+    entries = []
+    for chance, due, card_id, concept_id, deck_id in ranked:
+        if concept_id in seen:
+            continue
+        seen.add(concept_id)
+        entries.append(
+            {
+                "queue_id": queue_id,
+                "user_id": context.user_id,
+                "kind": QueueKind.REVIEW.value,
+                "position": len(entries),
+                "card_id": card_id,
+                "concept_id": concept_id,
+                "deck_id": deck_id,
+                "due": due,
+                "retrievability": chance,
+            }
+        )
+    # Concepts with a due review do not bury their new cards here: only the reviews
+    # within today's limit do, and that is known when the queue is read (new_cards).
+    review_concepts = {entry["concept_id"] for entry in entries}
+    if entries:
+        session.execute(insert(DayQueueEntry), entries)
+    kept = session.get(DayQueue, queue_id)
+    assert kept is not None
+    kept.new_after_deck_id = kept.new_after_map_order = None
+    _keep_new_cards(
+        session,
+        context,
+        scope,
+        kept,
+        wanted=context.new_cards_per_day,
+        exclude=seen - review_concepts,
+        after=None,
+    )
+    session.info[WROTE_KEPT_QUEUE] = True
+    return kept
+
+
+def _drop_other_days(session: Session, context: StudyContext) -> None:
+    """Queues the learner kept on earlier days (or under an earlier time zone) are no use."""
+    stale = select(DayQueue.id).where(
+        DayQueue.user_id == context.user_id, DayQueue.day_starts_at != context.day.starts_at
+    )
+    session.execute(delete(DayQueueEntry).where(DayQueueEntry.queue_id.in_(stale)))
+    session.execute(
+        delete(DayQueue).where(
+            DayQueue.user_id == context.user_id, DayQueue.day_starts_at != context.day.starts_at
+        )
+    )
+
+
+def _upsert_queue(session: Session, context: StudyContext, scope: QueueScope, basis: str) -> int:
+    """The id of the learner's queue row for ``scope``, (re)stamped with today and ``basis``.
+
+    Two requests building at once (two tabs, two servers) meet on the unique
+    (user, scope) row: the second waits for the first and then rebuilds it.
+    """
+    values = {
+        "user_id": context.user_id,
+        "scope_key": scope.key,
+        "day_starts_at": context.day.starts_at,
+        "basis": basis,
+        "built_at": context.now,
+        "new_after_deck_id": None,
+        "new_after_map_order": None,
+    }
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = upsert(DayQueue).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["user_id", "scope_key"],
+        set_={name: statement.excluded[name] for name in values if name != "user_id"},
+    ).returning(DayQueue.id)
+    queue_id = session.scalar(statement)
+    kept = session.get(DayQueue, queue_id)
+    if kept is not None:
+        session.refresh(kept)
+    return queue_id
+
+
+def _keep_more_new_cards(
+    session: Session, context: StudyContext, scope: QueueScope, kept: DayQueue, wanted: int
+) -> None:
+    """Some kept new cards were buried since the queue was built: keep the next ones too."""
+    exclude = concepts_rated_today(session, context)
+    exclude.update(entry.concept_id for entry in learning_cards(session, context, scope))
+    exclude.update(
+        session.scalars(
+            select(_ENTRIES.c.concept_id).where(
+                _ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.NEW.value
+            )
+        )
+    )
+    after = (kept.new_after_deck_id, kept.new_after_map_order)
+    _keep_new_cards(session, context, scope, kept, wanted=wanted, exclude=exclude, after=after)
+
+
+def _keep_new_cards(
+    session: Session,
+    context: StudyContext,
+    scope: QueueScope,
+    kept: DayQueue,
+    *,
+    wanted: int,
+    exclude: set[int],
+    after: tuple[int | None, int | None] | None,
+) -> None:
+    """Keep the next ``wanted`` new cards in map order (one per concept, none of
+    ``exclude``), after the concept ``after`` names (deck id, map order), if any."""
+    kind_rank = {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)}
+    query = (
+        select(Card.id, Card.concept_id, Concept.deck_id, Concept.map_order, Card.kind)
+        .outerjoin(
+            CardState,
+            (CardState.card_id == Card.id) & (CardState.user_id == context.user_id),
+        )
+        .where(CardState.id.is_(None))
+        .order_by(Concept.deck_id, Concept.map_order)
+    )
+    if after is not None:
+        query = query.where(tuple_(Concept.deck_id, Concept.map_order) > tuple_(*after))
+    query = restrict_to_scope(query, context.user_id, scope, session)
+    # Each concept has at most one card per kind, and every concept skipped or
+    # picked holds back at most that many rows.
+    rows_needed = len(CARD_KIND_ORDER) * (wanted + len(exclude)) + len(CARD_KIND_ORDER)
+    rows = session.execute(query.limit(rows_needed)).all()
+    first_position = session.scalar(
+        select(func.coalesce(func.max(_ENTRIES.c.position), -1) + 1).where(
+            _ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.NEW.value
+        )
+    )
+    best: dict[int, tuple] = {}
+    order: list[int] = []
+    for card_id, concept_id, deck_id, map_order, kind in rows:
+        if concept_id in exclude:
+            continue
+        rank = kind_rank[kind]
+        if concept_id not in best:
+            order.append(concept_id)
+            best[concept_id] = (rank, card_id, deck_id, map_order)
+        elif rank < best[concept_id][0]:
+            best[concept_id] = (rank, card_id, deck_id, map_order)
+    # The last concept read may have more cards beyond the rows read: leave it for later.
+    complete = order if len(rows) < rows_needed else order[:-1]
+    picked = complete[:wanted]
+    entries = [
+        {
+            "queue_id": kept.id,
+            "user_id": context.user_id,
+            "kind": QueueKind.NEW.value,
+            "position": first_position + index,
+            "card_id": best[concept_id][1],
+            "concept_id": concept_id,
+            "deck_id": best[concept_id][2],
+            "due": None,
+            "retrievability": None,
+        }
+        for index, concept_id in enumerate(picked)
+    ]
+    if entries:
+        session.execute(insert(DayQueueEntry), entries)
+    exhausted = len(rows) < rows_needed and len(picked) == len(complete)
+    if exhausted:
+        kept.new_after_deck_id = kept.new_after_map_order = None
+    elif picked:
+        _, _, deck_id, map_order = best[picked[-1]]
+        kept.new_after_deck_id, kept.new_after_map_order = deck_id, map_order
+    elif complete:
+        # Every concept read was excluded: carry on after the last complete one.
+        _, _, deck_id, map_order = best[complete[-1]]
+        kept.new_after_deck_id, kept.new_after_map_order = deck_id, map_order
+    session.flush()
+    session.info[WROTE_KEPT_QUEUE] = True

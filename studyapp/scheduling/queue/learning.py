@@ -1,0 +1,40 @@
+"""Learning and relearning cards: read live each time (they are few, and come due by the minute)."""
+
+from __future__ import annotations
+
+from fsrs import State
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from studyapp.scheduling.queue.entries import QueueEntry, QueueKind, QueueScope
+from studyapp.scheduling.queue.scope import restrict_to_scope
+from studyapp.scheduling.study_context import StudyContext
+from studyapp.storage.models import Card, CardState, Concept
+
+LEARNING_STATES = (State.Learning.value, State.Relearning.value)
+
+
+def learning_cards(session: Session, context: StudyContext, scope: QueueScope) -> list[QueueEntry]:
+    """Learning and relearning cards due before the study day ends, earliest first.
+
+    Their concepts' other cards are buried for the day.
+    """
+    rows = session.execute(
+        restrict_to_scope(
+            select(CardState.card_id, Card.concept_id, Concept.deck_id, CardState.due)
+            .join(Card, Card.id == CardState.card_id)
+            .where(
+                CardState.user_id == context.user_id,
+                CardState.state.in_(LEARNING_STATES),
+                CardState.due < context.day.ends_at,
+            )
+            .order_by(CardState.due, CardState.card_id),
+            context.user_id,
+            scope,
+            session,
+        )
+    ).all()
+    return [
+        QueueEntry(card_id, concept_id, deck_id, QueueKind.LEARNING, due)
+        for card_id, concept_id, deck_id, due in rows
+    ]
