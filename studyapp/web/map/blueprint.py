@@ -25,8 +25,8 @@ two queries, and with a panel one more for the review log.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask import Blueprint, abort, render_template, request, url_for
@@ -39,6 +39,7 @@ from studyapp.decks.catalogue import visible_deck
 from studyapp.errors import NotFound
 from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import is_enrolled
+from studyapp.map.forest import Forest
 from studyapp.map.layout import (
     DEFAULT_CONFIG,
     Layout,
@@ -87,47 +88,6 @@ _ID = re.compile(r"\d{1,12}")
 # --- the forest and the fold state -----------------------------------------------------
 
 
-@dataclass
-class Forest:
-    """The deck's concepts flattened in map order, with lookups."""
-
-    roots: list[ConceptNode]
-    nodes: list[ConceptNode] = field(default_factory=list)
-    by_id: dict[int, ConceptNode] = field(default_factory=dict)
-    level: dict[int, int] = field(default_factory=dict)  # 1 for roots, 2 for their children…
-
-    def __post_init__(self) -> None:
-        stack = [(root, 1) for root in reversed(self.roots)]
-        while stack:
-            node, level = stack.pop()
-            self.nodes.append(node)
-            self.by_id[node.id] = node
-            self.level[node.id] = level
-            stack.extend((child, level + 1) for child in reversed(node.children))
-
-    def ancestors(self, concept_id: int) -> list[ConceptNode]:
-        """Root first, not including the concept itself."""
-        path: list[ConceptNode] = []
-        node = self.by_id.get(concept_id)
-        seen = set()
-        while node is not None and node.parent_id is not None and node.parent_id not in seen:
-            seen.add(node.parent_id)
-            node = self.by_id.get(node.parent_id)
-            if node is not None:
-                path.append(node)
-        return path[::-1]
-
-    def branch(self, node: ConceptNode) -> Iterator[ConceptNode]:
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            yield current
-            stack.extend(current.children)
-
-    def total(self) -> SubtreeMastery:
-        return SubtreeMastery.together(
-            root.subtree for root in self.roots if root.subtree is not None
-        )
 
 
 def default_fold_depth(forest: Forest) -> int | None:
