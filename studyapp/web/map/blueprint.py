@@ -12,7 +12,8 @@ Query parameters, shared by both routes:
 * ``focus=<concept id>`` – open that concept's panel (page only);
 * ``depth=<n>|all`` – show *n* levels (1: the roots), folding every branch below
   (``all``: fold nothing). Absent: a large deck opens with as many levels as
-  keep the map to about :data:`DEFAULT_VISIBLE` nodes, a small one fully open;
+  keep the map to about :data:`~studyapp.web.map.folding.DEFAULT_VISIBLE` nodes,
+  a small one fully open;
 * ``collapsed=<ids>`` / ``expanded=<ids>`` – comma-separated concept ids folded
   or opened on top of that rule. Toggle links change one id, so their length
   grows with what the learner changed, not with the deck.
@@ -24,13 +25,10 @@ two queries, and with a panel one more for the review log.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import replace
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from studyapp.decks.catalogue import visible_deck
@@ -38,167 +36,18 @@ from studyapp.errors import NotFound
 from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import is_enrolled
 from studyapp.map.forest import Forest
-from studyapp.map.layout import (
-    DEFAULT_CONFIG,
-    layout_forest,
-)
-from studyapp.map.mastery import MASTERY_LEVELS, MasteryLevel
+from studyapp.map.layout import DEFAULT_CONFIG, layout_forest
+from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.map.moment import AsOfError, MapMoment, map_moment, today_moment
-from studyapp.map.tree import ConceptNode, deck_tree
-from studyapp.scheduling.intervals import format_interval
-from studyapp.scheduling.memory import Grade
+from studyapp.map.tree import deck_tree
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.storage.models import Card, Deck, ReviewLog
+from studyapp.storage.models import Deck
 from studyapp.web.map.folding import Folding, MapState
-from studyapp.web.map.node_views import (
-    BAR_ORDER,
-    LEVEL_TEXT,
-    BarSegment,
-    bar_segments,
-    node_views,
-    percent,
-)
+from studyapp.web.map.node_views import BAR_ORDER, LEVEL_TEXT, bar_segments, node_views
+from studyapp.web.map.panel import QUIZ_MODES, build_panel
 from studyapp.web.runtime import db_session, study_context
 
 blueprint = Blueprint("map", __name__)
-
-RECENT_REVIEWS = 5
-# The quiz modes POST /quizzes accepts (studyapp.storage.models.QuizMode) and their labels here.
-QUIZ_MODES = (("recall", "Recall (flip and rate)"), ("choice", "Multiple choice"))
-QUIZZES_PATH = "/quizzes"  # "Quiz this branch" posts here; the quizzes blueprint owns it
-
-RATING_LABELS = {int(grade): grade.label for grade in Grade}
-
-
-
-
-# --- the forest and the fold state -----------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# --- what the template draws ------------------------------------------------------------
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-# --- the panel ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReviewRow:
-    reviewed_at: datetime
-    kind: str
-    rating: int
-    rating_label: str
-    interval: str
-
-
-@dataclass
-class Panel:
-    node: ConceptNode
-    path: list[ConceptNode]
-    moment: MapMoment
-    state: MapState
-    reviews: list[ReviewRow]
-    branch_due: int
-    branch_size: int
-    recall: int | None
-    mean_recall: int | None
-    bar: list[BarSegment]
-    now: datetime
-    quiz_action: str = QUIZZES_PATH
-    # False when the user may see the deck but has not added it to their studies.
-    studied: bool = True
-
-    @property
-    def level(self) -> MasteryLevel:
-        assert self.node.mastery is not None
-        return self.node.mastery.level
-
-    @property
-    def levels_order(self) -> tuple[MasteryLevel, ...]:
-        return BAR_ORDER
-
-
-def recent_reviews(session: Session, user_id: int, node: ConceptNode) -> list[ReviewRow]:
-    """The concept's last few ratings (one query)."""
-    card_ids = [card.id for card in node.cards]
-    if not card_ids:
-        return []
-    rows = session.execute(
-        select(ReviewLog.reviewed_at, ReviewLog.rating, ReviewLog.after_due, Card.kind)
-        .join(Card, Card.id == ReviewLog.card_id)
-        .where(ReviewLog.user_id == user_id, ReviewLog.card_id.in_(card_ids))
-        .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
-        .limit(RECENT_REVIEWS)
-    ).all()
-    return [
-        ReviewRow(
-            reviewed_at=reviewed_at,
-            kind=kind,
-            rating=rating,
-            rating_label=RATING_LABELS.get(rating, str(rating)),
-            interval=format_interval(after_due - reviewed_at),
-        )
-        for reviewed_at, rating, after_due, kind in rows
-    ]
-
-
-PANEL_BAR_WIDTH = 280.0
-
-
-def build_panel(
-    session: Session,
-    user_id: int,
-    forest: Forest,
-    node: ConceptNode,
-    moment: MapMoment,
-    state: MapState,
-    now: datetime,
-    *,
-    studied: bool = True,
-) -> Panel:
-    assert node.mastery is not None and node.subtree is not None
-    branch = list(forest.branch(node))
-    return Panel(
-        node=node,
-        path=forest.ancestors(node.id),
-        moment=moment,
-        state=state,
-        reviews=recent_reviews(session, user_id, node),
-        branch_due=sum(item.mastery.due_cards for item in branch if item.mastery),
-        branch_size=len(branch),
-        recall=percent(node.mastery.retrievability),
-        mean_recall=percent(node.subtree.mean_retrievability),
-        bar=bar_segments(node.subtree, PANEL_BAR_WIDTH),
-        now=now,
-        quiz_action=request.script_root + QUIZZES_PATH,
-        studied=studied,
-    )
-
-
-# --- routes -----------------------------------------------------------------------------
 
 
 def _moment_or_error(context: StudyContext) -> tuple[MapMoment, AsOfError | None]:

@@ -11,13 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from studyapp.map.forest import Forest
-from studyapp.map.layout import (
-    DEFAULT_CONFIG,
-    Layout,
-    LayoutConfig,
-    NodeBox,
-    text_width,
-)
+from studyapp.map.layout import DEFAULT_CONFIG, Layout, LayoutConfig, NodeBox, text_width
 from studyapp.map.mastery import MASTERY_LEVELS, MasteryLevel, SubtreeMastery
 from studyapp.map.tree import ConceptNode
 from studyapp.web.map.folding import Folding
