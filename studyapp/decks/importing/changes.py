@@ -170,7 +170,8 @@ class ConceptRow(NamedTuple):
     """A concept row's values after the import; numbering as in :class:`models.Concept`.
 
     ``parent_key`` is the parent's key after the import, None for a root. The
-    first eight fields line up with :class:`_StoredRow`'s, to compare them.
+    first eight fields line up with :class:`~studyapp.decks.importing.stored.StoredRow`'s,
+    to compare them.
     """
 
     key: str

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import NamedTuple
 
-from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from studyapp.decks.document import ConceptDraft, DeckDraft
@@ -40,25 +38,16 @@ from studyapp.decks.importing.matching import (
     StoredConcept,
     match_concepts,
 )
+from studyapp.decks.importing.stored import (
+    StoredRow,
+    find_deck_for_import,
+    review_state_counts,
+    stored_rows,
+    stored_title_paths,
+)
 from studyapp.decks.keys import bounded_key
 from studyapp.decks.validation import MAX_KEY_LENGTH
 from studyapp.gc_pause import gc_paused
-from studyapp.storage.models import Card, CardState, Concept, Deck
-
-
-def find_deck_for_import(
-    session: Session, key: str, owner_id: int | None, *, lock: bool = False
-) -> Deck | None:
-    """The stored deck a draft with ``key`` would update for this owner, if any.
-
-    ``lock`` holds the row until the transaction ends (PostgreSQL; SQLite
-    takes its database-wide write lock at the first write instead).
-    """
-    owner_clause = Deck.owner_id.is_(None) if owner_id is None else Deck.owner_id == owner_id
-    statement = select(Deck).where(Deck.key == key, owner_clause)
-    if lock:
-        statement = statement.with_for_update()
-    return session.scalars(statement).one_or_none()
 
 
 def plan_import(
@@ -79,9 +68,9 @@ def plan_import(
     assert draft.key is not None, "validate_deck() fills in keys"
     with gc_paused():
         deck = find_deck_for_import(session, draft.key, owner_id, lock=lock)
-        stored = _stored_rows(session, deck.id) if deck else []
+        stored = stored_rows(session, deck.id) if deck else []
         placements = _place(draft)
-        paths = _stored_title_paths(stored)
+        paths = stored_title_paths(stored)
         matches = match_concepts(
             (
                 StoredConcept(row.id, row.key, row.title, paths[row.id], row.summary, row.retired)
@@ -99,7 +88,7 @@ def plan_import(
             ),
         )
         builder = _PlanBuilder(stored, paths, placements, matches)
-        counts = _review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
+        counts = review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
         return builder.plan(
             draft,
             owner_id=owner_id,
@@ -147,76 +136,8 @@ def _place(draft: DeckDraft) -> list[_Placement]:
     return placed
 
 
-class _StoredRow(NamedTuple):
-    """A stored concept as the plan reads it; the first eight fields as in :class:`ConceptRow`."""
-
-    key: str
-    title: str
-    summary: str
-    detail: str
-    position: int
-    depth: int
-    map_order: int
-    subtree_last_order: int
-    id: int
-    parent_id: int | None
-    retired: bool
-
-
 _COMPARED = slice(0, 8)
 _TEXTS = slice(1, 4)
-
-
-def _stored_rows(session: Session, deck_id: int) -> list[_StoredRow]:
-    rows = session.execute(
-        select(
-            Concept.key,
-            Concept.title,
-            Concept.summary,
-            Concept.detail,
-            Concept.position,
-            Concept.depth,
-            Concept.map_order,
-            Concept.subtree_last_order,
-            Concept.id,
-            Concept.parent_id,
-            Concept.retired_at.is_not(None),
-        ).where(Concept.deck_id == deck_id)
-    )
-    return [_StoredRow(*row) for row in rows]
-
-
-def _stored_title_paths(rows: list[_StoredRow]) -> dict[int, TitlePath]:
-    """Each stored concept's titles from its root down, following the stored parents."""
-    by_id = {row.id: row for row in rows}
-    paths: dict[int, TitlePath] = {}
-    for row in rows:
-        chain: list[_StoredRow] = []
-        current: _StoredRow | None = row
-        while current is not None and current.id not in paths and current not in chain:
-            chain.append(current)
-            current = by_id.get(current.parent_id)
-        path = paths.get(current.id, ()) if current is not None else ()
-        for item in reversed(chain):
-            path = (*path, item.title)
-            paths[item.id] = path
-    return paths
-
-
-def _review_state_counts(
-    session: Session, deck_id: int, user_id: int | None
-) -> dict[int, tuple[int, int]]:
-    """Concept id -> (review states of every user, review states of ``user_id``)."""
-    user_count = (
-        func.count().filter(CardState.user_id == user_id) if user_id is not None else literal(0)
-    )
-    rows = session.execute(
-        select(Card.concept_id, func.count(), user_count)
-        .join(CardState, CardState.card_id == Card.id)
-        .where(Card.concept_id.in_(select(Concept.id).where(Concept.deck_id == deck_id)))
-        .group_by(Card.concept_id)
-    )
-    return {concept_id: (everyone, user) for concept_id, everyone, user in rows}
 
 
 class _PlanBuilder:
@@ -224,7 +145,7 @@ class _PlanBuilder:
 
     def __init__(
         self,
-        stored: list[_StoredRow],
+        stored: list[StoredRow],
         paths: dict[int, TitlePath],
         placements: list[_Placement],
         matches: dict[str, ConceptMatch],
@@ -283,7 +204,7 @@ class _PlanBuilder:
                 self.updated_rows[old.id] = row
 
     def _update(
-        self, place: _Placement, match: ConceptMatch, old: _StoredRow, moved: bool
+        self, place: _Placement, match: ConceptMatch, old: StoredRow, moved: bool
     ) -> ConceptUpdate:
         node = place.node
         return ConceptUpdate(
