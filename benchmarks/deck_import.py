@@ -48,8 +48,9 @@ from sqlalchemy.orm import Session
 from studyapp.accounts.users import create_user
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.formats.reading import read_deck_bytes
+from studyapp.decks.importing.changes import ImportPlan
 from studyapp.decks.importing.importer import ImportReport, import_deck
-from studyapp.decks.importing.plan import ImportPlan, plan_import
+from studyapp.decks.importing.plan import plan_import
 from studyapp.storage.db import make_engine, make_session_factory, transaction
 from studyapp.storage.models import Base, Card, CardState, Concept
 from studyapp.storage.schema_migrations import upgrade

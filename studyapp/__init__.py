@@ -62,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from studyapp.api import api_blueprint
     from studyapp.web import auth, decks, errors, settings, site, study
-    from studyapp.web import map as map_pages
+    from studyapp.web.map import blueprint as map_pages
 
     app.register_blueprint(site.blueprint)
     app.register_blueprint(errors.blueprint)

@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.decks.document import DeckDraft, DeckProblem, DeckValidationError, SourceLocation
 from studyapp.decks.formats.reading import MAX_DECK_BYTES, read_deck_bytes
+from studyapp.decks.importing.changes import ImportPlan
 from studyapp.decks.importing.hierarchy_edit import (
     ParentMove,
     apply_moves,
@@ -54,7 +55,7 @@ from studyapp.decks.importing.importer import (
     ProgressCallback,
     import_deck,
 )
-from studyapp.decks.importing.plan import ImportPlan, plan_import
+from studyapp.decks.importing.plan import plan_import
 from studyapp.decks.importing.word_diff import word_diff
 from studyapp.library.enrolment import enrol
 from studyapp.storage.db import transaction

@@ -8,7 +8,7 @@ import re
 import pytest
 from fsrs import State
 
-from studyapp.web.map import DEFAULT_VISIBLE
+from studyapp.web.map.folding import DEFAULT_VISIBLE
 from tests.conftest import PASSWORD
 from tests.support.browser import DESKTOP, PHONE, SCREENSHOTS, log_in, shoot
 from tests.support.factories import concept, deck_json

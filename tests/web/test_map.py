@@ -13,7 +13,7 @@ from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import Grade, SchedulerSettings
 from studyapp.scheduling.study_day import study_day_for_date
 from studyapp.storage.models import CardKind, ReviewLog
-from studyapp.web.map import DEFAULT_VISIBLE, LARGE_DECK
+from studyapp.web.map.folding import DEFAULT_VISIBLE, LARGE_DECK
 from tests.conftest import START
 from tests.support.factories import concept, deck_json, flat_deck_json
 from tests.support.map_history import card_ids, concept_ids, remember

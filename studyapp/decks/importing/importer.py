@@ -24,13 +24,9 @@ from sqlalchemy import func, literal
 from sqlalchemy.orm import Session
 
 from studyapp.decks.document import DeckDraft
-from studyapp.decks.importing.plan import (
-    ConceptRow,
-    ConceptWrites,
-    ImportPlan,
-    find_deck_for_import,
-    plan_import,
-)
+from studyapp.decks.importing.changes import ConceptRow, ConceptWrites, ImportPlan
+from studyapp.decks.importing.plan import plan_import
+from studyapp.decks.importing.stored import find_deck_for_import
 from studyapp.errors import Conflict
 from studyapp.gc_pause import gc_paused
 from studyapp.storage.bulk_rows import insert_rows, update_rows

@@ -4,335 +4,50 @@
 stored ones (:mod:`studyapp.decks.importing.matching`) and says which concepts
 the import adds, changes, moves and retires, and how many review states
 that touches. It also works out every row the import writes
-(:class:`ConceptWrites`): :func:`studyapp.decks.importing.importer.import_deck` builds
-the same plan inside its transaction and only carries those writes out, so a
-preview and the import after it cannot disagree.
+(:class:`~studyapp.decks.importing.changes.ConceptWrites`):
+:func:`studyapp.decks.importing.importer.import_deck` builds the same plan
+inside its transaction and only carries those writes out, so a preview and the
+import after it cannot disagree. The plan's values are in
+:mod:`studyapp.decks.importing.changes`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Any, NamedTuple
+from dataclasses import dataclass, replace
 
-from sqlalchemy import func, literal, select
 from sqlalchemy.orm import Session
 
 from studyapp.decks.document import ConceptDraft, DeckDraft
+from studyapp.decks.importing.changes import (
+    AddedConcept,
+    AffectedCards,
+    ConceptRow,
+    ConceptTexts,
+    ConceptUpdate,
+    ConceptWrites,
+    DeckVersion,
+    ImportPlan,
+    ParentChange,
+    RetiredConcept,
+    TitlePath,
+)
 from studyapp.decks.importing.matching import (
     ConceptMatch,
     DraftConcept,
-    MatchRule,
     StoredConcept,
     match_concepts,
+)
+from studyapp.decks.importing.stored import (
+    StoredRow,
+    find_deck_for_import,
+    review_state_counts,
+    stored_rows,
+    stored_title_paths,
 )
 from studyapp.decks.keys import bounded_key
 from studyapp.decks.validation import MAX_KEY_LENGTH
 from studyapp.gc_pause import gc_paused
-from studyapp.storage.models import Card, CardState, Concept, Deck
-
-NEW_DECK_VERSION = "new"
-"""The version token of a deck that does not exist yet."""
-
-TitlePath = tuple[str, ...]
-"""Titles from a root concept down to a concept; ``()`` is "no parent" (a root's parent)."""
-
-
-@dataclass(frozen=True, slots=True)
-class DeckVersion:
-    """The stored deck an import would update, as it is now.
-
-    ``content_version`` is a fresh random token from every import of the deck
-    (``Deck.content_version``), so :attr:`token` tells whether the deck changed
-    between a preview and an import, even when both imports read the same
-    clock time. ``updated_at`` (UTC) is when it last changed.
-    """
-
-    id: int
-    title: str
-    updated_at: datetime
-    content_version: str
-
-    @property
-    def token(self) -> str:
-        return f"{self.id}@{self.content_version}"
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptTexts:
-    """A concept's title, short summary and detailed explanation (may be empty)."""
-
-    title: str
-    summary: str
-    detail: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"title": self.title, "summary": self.summary, "detail": self.detail}
-
-
-@dataclass(frozen=True, slots=True)
-class AddedConcept:
-    """A concept the import creates, with three fresh cards."""
-
-    key: str
-    title_path: TitlePath
-
-
-@dataclass(frozen=True, slots=True)
-class ParentChange:
-    """A concept's parent before and after the import, as title paths (``()``: a root)."""
-
-    old_parent_path: TitlePath
-    new_parent_path: TitlePath
-
-
-@dataclass(frozen=True, slots=True)
-class ConceptUpdate:
-    """A stored concept the import keeps, with its cards and everyone's review states,
-    but whose texts change, which moves to another parent, or which comes back.
-
-    ``old`` and ``new`` are its texts before and after (equal when only moved);
-    ``move`` is None unless its parent changes (a concept may be both changed and
-    moved); ``restored`` is true when it was retired and the import brings it
-    back. ``key`` is its key after the import and ``old_key`` before (they
-    differ when a fallback rule matched it). ``user_cards`` counts the cards of
-    the plan's user with a review state on it.
-    """
-
-    concept_id: int
-    key: str
-    old_key: str
-    title_path: TitlePath
-    matched_by: MatchRule
-    old: ConceptTexts
-    new: ConceptTexts
-    move: ParentChange | None
-    restored: bool
-    user_cards: int = 0
-
-    @property
-    def texts_changed(self) -> bool:
-        return self.old != self.new
-
-    @property
-    def is_changed(self) -> bool:
-        """Listed under "changed": new texts, or brought back from retirement."""
-        return self.texts_changed or self.restored
-
-    @property
-    def is_moved(self) -> bool:
-        return self.move is not None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "concept_id": self.concept_id,
-            "key": self.key,
-            "old_key": self.old_key,
-            "title_path": list(self.title_path),
-            "matched_by": self.matched_by.value,
-            "restored": self.restored,
-            "changed": (
-                {"old": self.old.to_dict(), "new": self.new.to_dict()}
-                if self.texts_changed
-                else None
-            ),
-            "moved": (
-                {
-                    "from": list(self.move.old_parent_path),
-                    "to": list(self.move.new_parent_path),
-                }
-                if self.move
-                else None
-            ),
-            "user_cards": self.user_cards,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class RetiredConcept:
-    """A live concept absent from the new version: hidden and no longer studied, kept
-    with its cards and review history (a later version can bring it back)."""
-
-    concept_id: int
-    key: str
-    title_path: TitlePath
-    user_cards: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class AffectedCards:
-    """Review states (``card_states`` rows) on concepts the import touches.
-
-    ``changed``, ``moved`` and ``retired`` count those on each kind of concept;
-    ``total`` counts each review state once, also when its concept is both
-    changed and moved.
-    """
-
-    changed: int = 0
-    moved: int = 0
-    retired: int = 0
-    total: int = 0
-
-    def to_dict(self) -> dict[str, int]:
-        return {
-            "changed": self.changed,
-            "moved": self.moved,
-            "retired": self.retired,
-            "total": self.total,
-        }
-
-
-class ConceptRow(NamedTuple):
-    """A concept row's values after the import; numbering as in :class:`models.Concept`.
-
-    ``parent_key`` is the parent's key after the import, None for a root. The
-    first eight fields line up with :class:`_StoredRow`'s, to compare them.
-    """
-
-    key: str
-    title: str
-    summary: str
-    detail: str
-    position: int
-    depth: int
-    map_order: int
-    subtree_last_order: int
-    parent_key: str | None
-
-
-@dataclass(frozen=True)
-class ConceptWrites:
-    """Every concept row an import writes, decided together with its plan.
-
-    ``new``: rows to insert, in map order (a parent before its children).
-    ``updated``: stored id -> new values, for every kept concept whose row
-    changes in any column (texts, key, parent, numbering, coming back).
-    ``kept_ids``: key after the import -> stored id, for every kept concept.
-    ``retired``: stored id -> (key, map_order) for concepts retired after the
-    import whose row changes: those retired now, and earlier ones renumbered
-    after the live concepts or giving their key up to a live one.
-    ``temporary_keys``: stored id -> a key no real concept can have (keys
-    never start with a space), to set first when some row's new key is
-    another row's current key; empty otherwise.
-    ``concept_count``: concepts in the new version.
-    """
-
-    new: list[ConceptRow]
-    updated: dict[int, ConceptRow]
-    kept_ids: dict[str, int]
-    retired: dict[int, tuple[str, int]]
-    temporary_keys: dict[int, str]
-    concept_count: int
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    """What importing a draft will do; see :func:`plan_import`.
-
-    ``deck`` is the stored deck the draft updates, None when the import
-    creates it. ``updates`` lists every kept concept that changes, moves or
-    comes back, once each; :attr:`changed` and :attr:`moved` are views of it.
-    ``unchanged`` counts kept concepts with the same texts and parent (they
-    may still be renumbered or re-keyed). ``matches`` tells, for every kept
-    concept, which rule matched it. ``user_cards`` counts ``user_id``'s review
-    states on touched concepts (None without a user); ``review_states``
-    counts every user's.
-    """
-
-    deck_key: str
-    deck_title: str
-    owner_id: int | None
-    deck: DeckVersion | None
-    added: list[AddedConcept]
-    updates: list[ConceptUpdate]
-    retired: list[RetiredConcept]
-    unchanged: int
-    matches: list[ConceptMatch]
-    user_id: int | None
-    user_cards: AffectedCards | None
-    review_states: AffectedCards
-    writes: ConceptWrites = field(repr=False, compare=False)
-
-    @property
-    def creates_deck(self) -> bool:
-        return self.deck is None
-
-    @property
-    def version(self) -> str:
-        """The stored deck's version token, or :data:`NEW_DECK_VERSION`."""
-        return self.deck.token if self.deck else NEW_DECK_VERSION
-
-    @property
-    def changed(self) -> list[ConceptUpdate]:
-        return [update for update in self.updates if update.is_changed]
-
-    @property
-    def moved(self) -> list[ConceptUpdate]:
-        return [update for update in self.updates if update.is_moved]
-
-    def counts(self) -> dict[str, int]:
-        """Concepts per outcome; one both changed and moved counts in both."""
-        return {
-            "added": len(self.added),
-            "changed": len(self.changed),
-            "moved": len(self.moved),
-            "retired": len(self.retired),
-            "unchanged": self.unchanged,
-        }
-
-    def to_dict(self) -> dict[str, Any]:
-        """The plan as JSON-ready values (title paths as lists, datetimes in ISO 8601)."""
-        return {
-            "deck": {
-                "key": self.deck_key,
-                "title": self.deck_title,
-                "owner_id": self.owner_id,
-                "exists": self.deck is not None,
-                "id": self.deck.id if self.deck else None,
-                "current_title": self.deck.title if self.deck else None,
-                "updated_at": self.deck.updated_at.isoformat() if self.deck else None,
-                "version": self.version,
-            },
-            "counts": self.counts(),
-            "added": [
-                {"key": added.key, "title_path": list(added.title_path)} for added in self.added
-            ],
-            "updated": [update.to_dict() for update in self.updates],
-            "retired": [
-                {
-                    "concept_id": retired.concept_id,
-                    "key": retired.key,
-                    "title_path": list(retired.title_path),
-                    "user_cards": retired.user_cards,
-                }
-                for retired in self.retired
-            ],
-            "matches": [
-                {"key": match.draft_key, "concept_id": match.concept_id, "rule": match.rule.value}
-                for match in self.matches
-            ],
-            "affected": {
-                "user_id": self.user_id,
-                "user_cards": self.user_cards.to_dict() if self.user_cards else None,
-                "review_states": self.review_states.to_dict(),
-            },
-        }
-
-
-def find_deck_for_import(
-    session: Session, key: str, owner_id: int | None, *, lock: bool = False
-) -> Deck | None:
-    """The stored deck a draft with ``key`` would update for this owner, if any.
-
-    ``lock`` holds the row until the transaction ends (PostgreSQL; SQLite
-    takes its database-wide write lock at the first write instead).
-    """
-    owner_clause = Deck.owner_id.is_(None) if owner_id is None else Deck.owner_id == owner_id
-    statement = select(Deck).where(Deck.key == key, owner_clause)
-    if lock:
-        statement = statement.with_for_update()
-    return session.scalars(statement).one_or_none()
 
 
 def plan_import(
@@ -353,9 +68,9 @@ def plan_import(
     assert draft.key is not None, "validate_deck() fills in keys"
     with gc_paused():
         deck = find_deck_for_import(session, draft.key, owner_id, lock=lock)
-        stored = _stored_rows(session, deck.id) if deck else []
+        stored = stored_rows(session, deck.id) if deck else []
         placements = _place(draft)
-        paths = _stored_title_paths(stored)
+        paths = stored_title_paths(stored)
         matches = match_concepts(
             (
                 StoredConcept(row.id, row.key, row.title, paths[row.id], row.summary, row.retired)
@@ -373,7 +88,7 @@ def plan_import(
             ),
         )
         builder = _PlanBuilder(stored, paths, placements, matches)
-        counts = _review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
+        counts = review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
         return builder.plan(
             draft,
             owner_id=owner_id,
@@ -421,76 +136,8 @@ def _place(draft: DeckDraft) -> list[_Placement]:
     return placed
 
 
-class _StoredRow(NamedTuple):
-    """A stored concept as the plan reads it; the first eight fields as in :class:`ConceptRow`."""
-
-    key: str
-    title: str
-    summary: str
-    detail: str
-    position: int
-    depth: int
-    map_order: int
-    subtree_last_order: int
-    id: int
-    parent_id: int | None
-    retired: bool
-
-
 _COMPARED = slice(0, 8)
 _TEXTS = slice(1, 4)
-
-
-def _stored_rows(session: Session, deck_id: int) -> list[_StoredRow]:
-    rows = session.execute(
-        select(
-            Concept.key,
-            Concept.title,
-            Concept.summary,
-            Concept.detail,
-            Concept.position,
-            Concept.depth,
-            Concept.map_order,
-            Concept.subtree_last_order,
-            Concept.id,
-            Concept.parent_id,
-            Concept.retired_at.is_not(None),
-        ).where(Concept.deck_id == deck_id)
-    )
-    return [_StoredRow(*row) for row in rows]
-
-
-def _stored_title_paths(rows: list[_StoredRow]) -> dict[int, TitlePath]:
-    """Each stored concept's titles from its root down, following the stored parents."""
-    by_id = {row.id: row for row in rows}
-    paths: dict[int, TitlePath] = {}
-    for row in rows:
-        chain: list[_StoredRow] = []
-        current: _StoredRow | None = row
-        while current is not None and current.id not in paths and current not in chain:
-            chain.append(current)
-            current = by_id.get(current.parent_id)
-        path = paths.get(current.id, ()) if current is not None else ()
-        for item in reversed(chain):
-            path = (*path, item.title)
-            paths[item.id] = path
-    return paths
-
-
-def _review_state_counts(
-    session: Session, deck_id: int, user_id: int | None
-) -> dict[int, tuple[int, int]]:
-    """Concept id -> (review states of every user, review states of ``user_id``)."""
-    user_count = (
-        func.count().filter(CardState.user_id == user_id) if user_id is not None else literal(0)
-    )
-    rows = session.execute(
-        select(Card.concept_id, func.count(), user_count)
-        .join(CardState, CardState.card_id == Card.id)
-        .where(Card.concept_id.in_(select(Concept.id).where(Concept.deck_id == deck_id)))
-        .group_by(Card.concept_id)
-    )
-    return {concept_id: (everyone, user) for concept_id, everyone, user in rows}
 
 
 class _PlanBuilder:
@@ -498,7 +145,7 @@ class _PlanBuilder:
 
     def __init__(
         self,
-        stored: list[_StoredRow],
+        stored: list[StoredRow],
         paths: dict[int, TitlePath],
         placements: list[_Placement],
         matches: dict[str, ConceptMatch],
@@ -557,7 +204,7 @@ class _PlanBuilder:
                 self.updated_rows[old.id] = row
 
     def _update(
-        self, place: _Placement, match: ConceptMatch, old: _StoredRow, moved: bool
+        self, place: _Placement, match: ConceptMatch, old: StoredRow, moved: bool
     ) -> ConceptUpdate:
         node = place.node
         return ConceptUpdate(

@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from studyapp.decks.formats.reading import read_deck_bytes
+from studyapp.decks.importing.changes import NEW_DECK_VERSION, AffectedCards
 from studyapp.decks.importing.importer import ROWS_PER_STATEMENT, DeckChangedError, import_deck
-from studyapp.decks.importing.plan import NEW_DECK_VERSION, AffectedCards, plan_import
+from studyapp.decks.importing.plan import plan_import
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Card, Concept
 from tests.support.factories import flat_deck_json
