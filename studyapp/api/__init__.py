@@ -1,8 +1,10 @@
 """The JSON API under ``/api/v1``: bearer tokens, decks, review, today's counts and quizzes.
 
-``docs/api.md`` is the guide; ``GET /api/v1/openapi.json`` (built in
-:mod:`studyapp.api.openapi`) is the reference. Every response under the prefix,
-errors included, is JSON (see :mod:`studyapp.api.errors`).
+``docs/api.md`` is the guide; ``GET /api/v1/openapi.json`` is the reference. Each view
+is declared once with :func:`studyapp.api.endpoints.endpoint` and the pydantic models of
+:mod:`studyapp.api.schemas`, which validate its input, shape its answer and generate the
+document (:mod:`studyapp.api.openapi`). Every response under the prefix, errors
+included, is JSON (see :mod:`studyapp.api.errors`).
 """
 
 from __future__ import annotations

@@ -1,18 +1,19 @@
 """Bearer tokens: issuing them, and requiring one on every other API call.
 
 Authentication runs as the blueprint's ``before_request``, so a route is
-protected unless its endpoint is listed in :data:`PUBLIC_ENDPOINTS`.
+protected unless its view is registered with ``@endpoint(public=True)``.
 """
 
 from __future__ import annotations
 
-from flask import Response, g, jsonify, request
+from flask import g, request
 
 from studyapp.accounts.api_tokens import issue_api_token, user_for_api_token
 from studyapp.accounts.users import authenticate
 from studyapp.api.blueprint import api_blueprint
+from studyapp.api.endpoints import endpoint, is_public
 from studyapp.api.errors import ApiError
-from studyapp.api.parsing import json_object, str_field
+from studyapp.api.schemas.auth import Token, TokenRequest
 from studyapp.storage.db import transaction
 from studyapp.storage.models import User
 from studyapp.web.runtime import db_session, now
@@ -20,16 +21,6 @@ from studyapp.web.runtime import db_session, now
 REALM = "studyapp"
 # Longer values are not credentials anyone was issued; refuse them without a lookup.
 MAX_CREDENTIAL_LENGTH = 1024
-
-
-# Endpoints that answer without a token (filled in by the ``@public`` decorator).
-PUBLIC_ENDPOINTS: set[str] = set()
-
-
-def public(view):
-    """Mark an API view as needing no bearer token (put it below ``@api_blueprint.route``)."""
-    PUBLIC_ENDPOINTS.add(f"{api_blueprint.name}.{view.__name__}")
-    return view
 
 
 def current_user() -> User:
@@ -51,16 +42,18 @@ def _unauthorized(code: str, message: str, challenge: str) -> ApiError:
 
 
 @api_blueprint.route("/tokens", methods=["POST"])
-@public
-def create_token() -> tuple[Response, int]:
-    body = json_object()
-    username = str_field(body, "username", required=True)
-    password = str_field(body, "password", required=True)
-    assert username is not None and password is not None
+@endpoint(
+    summary="Exchange a username and password for a bearer token.",
+    tag="auth",
+    public=True,
+    body=TokenRequest,
+    responses={201: (Token, "The new token (shown only once)."), 401: "Unauthorized"},
+)
+def create_token(body: TokenRequest) -> tuple[Token, int, dict[str, str]]:
     session = db_session()
     user = None
-    if _plausible(username):
-        user = authenticate(session, username, password)
+    if _plausible(body.username):
+        user = authenticate(session, body.username, body.password)
     if user is None:
         raise _unauthorized(
             "invalid_credentials",
@@ -69,14 +62,12 @@ def create_token() -> tuple[Response, int]:
         )
     with transaction(session):
         token = issue_api_token(session, user, now=now())
-    response = jsonify({"token": token})
-    response.headers["Cache-Control"] = "no-store"
-    return response, 201
+    return Token(token=token), 201, {"Cache-Control": "no-store"}
 
 
 @api_blueprint.before_request
 def _require_bearer_token() -> None:
-    if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+    if is_public(request.endpoint) or request.method == "OPTIONS":
         return
     scheme, _, token = request.headers.get("Authorization", "").strip().partition(" ")
     token = token.strip()

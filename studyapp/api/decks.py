@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from flask import Response, jsonify, request
+from flask import Response, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from studyapp.api import serialize
 from studyapp.api.auth import current_user
 from studyapp.api.blueprint import api_blueprint
+from studyapp.api.endpoints import endpoint
 from studyapp.api.errors import ApiError
-from studyapp.api.parsing import MAX_ID
-from studyapp.decks.catalogue import MAX_SEARCH_LENGTH, deck_summary, visible_decks
+from studyapp.api.schemas.common import MAX_ID
+from studyapp.api.schemas.decks import Deck, DeckList, DeckListQuery, DeckUpload, Enrolment
+from studyapp.api.schemas.tree import DeckTree, TreeQuery
+from studyapp.decks.catalogue import deck_summary, visible_decks
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.formats.reading import MAX_DECK_BYTES, read_deck_bytes
 from studyapp.decks.importing.importer import ImportReport, import_deck
@@ -30,30 +33,48 @@ DEFAULT_UPLOAD_NAME = "upload"
 
 
 @api_blueprint.route("/decks", methods=["GET"])
-def list_decks() -> Response:
+@endpoint(
+    summary="The decks the user may see (public decks and their own private ones), each "
+    "saying whether the user studies it.",
+    tag="decks",
+    query=DeckListQuery,
+    responses={200: (DeckList, "The decks, by title.")},
+)
+def list_decks(query: DeckListQuery) -> DeckList:
     """Every deck the user may see, with ``enrolled``; ``?q=`` keeps titles containing it."""
-    search = request.args.get("q", "")
-    if len(search) > MAX_SEARCH_LENGTH:
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            f"q is at most {MAX_SEARCH_LENGTH} characters.",
-        )
-    summaries = visible_decks(db_session(), current_user().id, search=search)
-    return jsonify({"decks": [serialize.deck(summary) for summary in summaries]})
+    summaries = visible_decks(db_session(), current_user().id, search=query.q)
+    return DeckList(decks=[Deck.of(summary) for summary in summaries])
 
 
 @api_blueprint.route(f"/decks/<int(max={MAX_ID}):deck_id>/enrolment", methods=["POST"])
-def add_enrolment(deck_id: int) -> tuple[Response, int]:
+@endpoint(
+    summary="Add the deck to the user's studies: its cards join their daily queue, with any "
+    "history they had of it.",
+    tag="decks",
+    operation_id="addDeckToStudies",
+    responses={
+        200: (Enrolment, "The deck already was in the studies."),
+        201: (Enrolment, "The deck was added now."),
+        404: "NotFound",
+    },
+)
+def add_enrolment(deck_id: int) -> tuple[Enrolment, int]:
     """Add the deck to the user's studies: 201 when added now, 200 when it already was."""
     user = current_user()
     session = db_session()
     with transaction(session):
         added = enrol(session, user.id, deck_id, now())  # NotFound -> 404
-    return jsonify({"deck_id": deck_id, "enrolled": True}), 201 if added else 200
+    return Enrolment(deck_id=deck_id, enrolled=True), 201 if added else 200
 
 
 @api_blueprint.route(f"/decks/<int(max={MAX_ID}):deck_id>/enrolment", methods=["DELETE"])
+@endpoint(
+    summary="Remove the deck from the user's studies. Their card states and review log of "
+    "it are kept and come back if they add it again.",
+    tag="decks",
+    operation_id="removeDeckFromStudies",
+    responses={204: (None, "Not (or no longer) in the user's studies."), 404: "NotFound"},
+)
 def remove_enrolment(deck_id: int) -> Response:
     """Remove the deck from the user's studies, keeping their history of it (204 either way)."""
     user = current_user()
@@ -64,31 +85,55 @@ def remove_enrolment(deck_id: int) -> Response:
 
 
 @api_blueprint.route("/decks", methods=["POST"])
-def upload_deck() -> tuple[Response, int]:
+@endpoint(
+    summary="Upload a deck file as a private deck; a deck of the user's with the same key is "
+    "updated, keeping everyone's card states.",
+    tag="decks",
+    body=DeckUpload,
+    responses={
+        200: (
+            Deck,
+            "The user's existing deck with that key, updated (still studied or not, as before).",
+        ),
+        201: (Deck, "A new private deck, in the user's studies."),
+        422: "InvalidDeck",
+    },
+)
+def upload_deck() -> tuple[Deck, int]:
     """Create the user's private deck from an uploaded file, or update it if the key exists."""
     draft = read_upload()
     user = current_user()
     session = db_session()
     report = _import(session, draft, user.id)
     return (
-        jsonify(serialize.deck(deck_summary(session, user.id, report.deck.id))),
+        Deck.of(deck_summary(session, user.id, report.deck.id)),
         201 if report.created_deck else 200,
     )
 
 
 @api_blueprint.route(f"/decks/<int(max={MAX_ID}):deck_id>/tree", methods=["GET"])
-def get_deck_tree(deck_id: int) -> Response:
+@endpoint(
+    summary="A deck's concept tree with the user's state of every card and the mastery of "
+    "every concept, today or as of a later date.",
+    tag="decks",
+    query=TreeQuery,
+    responses={
+        200: (DeckTree, "The deck and its live concepts in map order."),
+        422: "InvalidRequest",
+    },
+)
+def get_deck_tree(deck_id: int, query: TreeQuery) -> Response:
     """The tree with card states and mastery, today or ``as_of`` a later date (docs/mastery.md)."""
     with gc_paused():
-        return _deck_tree_response(deck_id)
+        return _deck_tree_response(deck_id, query.as_of)
 
 
-def _deck_tree_response(deck_id: int) -> Response:
+def _deck_tree_response(deck_id: int, as_of: str | None) -> Response:
     user = current_user()
     session = db_session()
     context = study_context(user)
     try:
-        moment = map_moment(request.args.get("as_of"), context)
+        moment = map_moment(as_of, context)
     except AsOfNotADate as error:  # a malformed query parameter, as elsewhere in the API
         raise ApiError(400, "invalid_parameter", error.message) from None
     roots = deck_tree(
@@ -99,13 +144,8 @@ def _deck_tree_response(deck_id: int) -> Response:
         scheduler_settings=context.scheduler,
         due_before=moment.due_before,
     )
-    return jsonify(
-        {
-            "deck": serialize.deck(deck_summary(session, user.id, deck_id)),
-            "as_of": moment.day.isoformat(),
-            "concepts": serialize.concepts(roots, user.id),
-        }
-    )
+    deck = Deck.of(deck_summary(session, user.id, deck_id))
+    return serialize.tree_response(deck, moment.day, roots, user.id)
 
 
 def read_upload() -> DeckDraft:

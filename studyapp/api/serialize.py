@@ -1,12 +1,25 @@
-"""Domain objects to the JSON shapes of the API (documented in :mod:`studyapp.api.openapi`)."""
+"""The tree's fast encoder: ``GET /decks/{deck_id}/tree`` without a model per concept.
+
+Every other answer is a pydantic model (:mod:`studyapp.api.schemas`) written by
+:func:`studyapp.api.endpoints.json_response`. The tree of a large deck is the API's
+hot path (benchmarks/map_page.py): thousands of concepts, most of them read as they did
+in the learner's last request. So its concept forest is written here from plain
+dictionaries and per-process caches of encoded JSON (untouched_branches,
+studied_concept_heads) with orjson, in exactly the shape of
+:class:`~studyapp.api.schemas.tree.DeckTree` (``Concept``, ``Card``, ``Mastery``):
+those models give the OpenAPI schema, and tests/api/test_tree_json.py checks that the
+bytes written here are what the model would write.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import date
 from typing import Any
 
 import orjson
+from flask import Response, jsonify
 
+from studyapp.api.schemas.decks import Deck
 from studyapp.api.studied_concept_heads import (
     EncodedHead,
     encoded_head,
@@ -14,49 +27,25 @@ from studyapp.api.studied_concept_heads import (
     studied_concept_heads,
 )
 from studyapp.api.untouched_branches import untouched_branches
-from studyapp.clock import as_utc
-from studyapp.decks.card_faces import CardFaces
-from studyapp.decks.catalogue import DeckSummary
 from studyapp.decks.outline import STATE_NAMES, CardView
 from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.map.tree import ConceptNode
-from studyapp.scheduling.intervals import format_interval
-from studyapp.scheduling.memory import Grade, MemoryState
-from studyapp.scheduling.queue.entries import QueueEntry
-from studyapp.scheduling.rating import RatingResult, UndoResult
-from studyapp.scheduling.today import TodayCounts
-from studyapp.stats.dashboard import DashboardStats, PassFail
 
 
-def timestamp(moment: datetime | None) -> str | None:
-    """ISO-8601 in UTC with a ``Z``: ``2026-03-02T09:10:00Z``."""
-    if moment is None:
-        return None
-    if moment.tzinfo is not UTC:  # values read from the database are UTC already
-        moment = as_utc(moment)
-    return moment.isoformat()[:-6] + "Z"  # "+00:00" -> "Z"
-
-
-def state_name(state_value: int | None) -> str:
-    return STATE_NAMES[state_value]
-
-
-def deck(summary: DeckSummary) -> dict[str, Any]:
-    return {
-        "id": summary.id,
-        "key": summary.key,
-        "title": summary.title,
-        "description": summary.description,
-        "concept_count": summary.concept_count,
-        "card_count": summary.card_count,
-        "is_public": summary.is_public,
-        "enrolled": summary.enrolled,
-    }
+def tree_response(deck: Deck, as_of: date, roots: list[ConceptNode], user_id: int) -> Response:
+    """The ``DeckTree`` answer: the deck through its model, the forest through the caches."""
+    return jsonify(
+        {
+            "deck": orjson.Fragment(deck.__pydantic_serializer__.to_json(deck)),
+            "as_of": as_of.isoformat(),
+            "concepts": concepts(roots, user_id),
+        }
+    )
 
 
 def card(view: CardView) -> dict[str, Any]:
     """A card with the user's memory of it; ``due`` and ``last_review`` stay datetimes,
-    which the app's JSON encoder writes exactly as :func:`timestamp` does."""
+    which orjson writes in UTC with a ``Z`` (OPT_UTC_Z), as the models do."""
     (card_id, kind, state, stability_days, difficulty, due, last_review, chance, reps, lapses) = (
         view
     )
@@ -154,156 +143,4 @@ def mastery(node: ConceptNode) -> dict[str, Any]:
             "levels": dict(zip(_LEVEL_NAMES, subtree.counts, strict=True)),
             "mean_retrievability": subtree.mean_retrievability,
         },
-    }
-
-
-def next_card(
-    entry: QueueEntry,
-    concept_key: str,
-    kind: str,
-    faces: CardFaces,
-    previews: dict[Grade, MemoryState],
-    now: datetime,
-) -> dict[str, Any]:
-    return {
-        "card_id": entry.card_id,
-        "concept_key": concept_key,
-        "kind": kind,
-        "front": faces.front,
-        "back": faces.back,
-        "context": faces.context,
-        "queue": entry.kind.value,
-        "previews": {
-            str(int(grade)): {
-                "due": timestamp(after.due),
-                "interval": format_interval(after.due - now),
-            }
-            for grade, after in sorted(previews.items())
-        },
-    }
-
-
-def rating(result: RatingResult) -> dict[str, Any]:
-    memory = result.memory
-    return {
-        "card_id": result.card_id,
-        "state": state_name(memory.state.value),
-        "stability": memory.stability_days,
-        "difficulty": memory.difficulty,
-        "due": timestamp(memory.due),
-        "last_review": timestamp(memory.last_review),
-    }
-
-
-def undo(result: UndoResult) -> dict[str, Any]:
-    return {
-        "card_id": result.card_id,
-        "rating": int(result.grade),
-        "state": state_name(result.restored.state.value if result.restored else None),
-    }
-
-
-def today(counts: TodayCounts) -> dict[str, Any]:
-    return {
-        "reviewed": counts.reviewed,
-        "due": counts.due,
-        "new": counts.new,
-        "learning": counts.learning,
-    }
-
-
-def _pass_fail(counts: PassFail) -> dict[str, Any]:
-    return {"passed": counts.passed, "failed": counts.failed, "rate": counts.rate}
-
-
-def stats(figures: DashboardStats) -> dict[str, Any]:
-    """The dashboard's figures (studyapp.stats.dashboard; docs/dashboard.md)."""
-    today_figures = figures.today
-    return {
-        "deck_id": figures.deck_id,
-        "study_day": figures.day.date.isoformat(),
-        "time_zone": figures.time_zone,
-        "day_rollover_hour": figures.day_rollover_hour,
-        "today": {
-            "reviewed": today_figures.reviewed,
-            "again": today_figures.again_count,
-            "new_introduced": today_figures.new_introduced,
-            "time_spent_ms": today_figures.time_spent_ms,
-            "due": today_figures.due_left,
-            "learning": today_figures.learning_left,
-            "new_left": today_figures.new_left,
-        },
-        "streak_days": figures.streak_days,
-        "heatmap": [
-            {"date": day.date.isoformat(), "reviews": day.reviews} for day in figures.heatmap
-        ],
-        "desired_retention": figures.desired_retention,
-        "true_retention": {
-            period.period.value: {
-                "days": period.days,
-                "young": _pass_fail(period.young),
-                "mature": _pass_fail(period.mature),
-                "all": _pass_fail(period.all),
-            }
-            for period in figures.true_retention
-        },
-        "forecast": [{"date": day.date.isoformat(), "due": day.due} for day in figures.forecast],
-        "card_states": {
-            "new": figures.card_states.new,
-            "learning": figures.card_states.learning,
-            "review": figures.card_states.review,
-            "relearning": figures.card_states.relearning,
-            "retired": figures.card_states.retired,
-        },
-        "mastery_levels": {level.value: count for level, count in figures.mastery_levels.items()},
-        "mastery_by_deck": [
-            {
-                "deck_id": deck.deck_id,
-                "title": deck.title,
-                "levels": {level.value: count for level, count in deck.levels.items()},
-            }
-            for deck in figures.mastery_by_deck
-        ],
-        "stability_histogram": [
-            {"from_days": item.lower_days, "to_days": item.upper_days, "cards": item.cards}
-            for item in figures.stability_histogram
-        ],
-        "retrievability_histogram": [
-            {"from": item.lower_percent / 100, "to": item.upper_percent / 100, "cards": item.cards}
-            for item in figures.retrievability_histogram
-        ],
-        "mean_retrievability": figures.mean_retrievability,
-        "hardest": [
-            {
-                "concept_id": concept.concept_id,
-                "deck_id": concept.deck_id,
-                "title": concept.title,
-                "deck_title": concept.deck_title,
-                "lapses": concept.lapses,
-                "retrievability": concept.retrievability,
-                "map_path": concept.map_path,
-            }
-            for concept in figures.hardest
-        ],
-        "quizzes": [
-            {
-                "subtree": branch.subtree_id,
-                "deck_id": branch.deck_id,
-                "title": branch.title,
-                "results": [
-                    {
-                        "quiz_id": quiz.quiz_id,
-                        "date": quiz.date.isoformat(),
-                        "taken_at": timestamp(quiz.taken_at),
-                        "mode": quiz.mode,
-                        "answered": quiz.answered,
-                        "right": quiz.right,
-                        "score": quiz.score,
-                        "finished": quiz.finished,
-                    }
-                    for quiz in branch.quizzes
-                ],
-            }
-            for branch in figures.quizzes
-        ],
     }

@@ -2,23 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
-
-from studyapp.api import serialize
 from studyapp.api.auth import current_user
 from studyapp.api.blueprint import api_blueprint
-from studyapp.api.parsing import id_parameter
+from studyapp.api.endpoints import endpoint
+from studyapp.api.schemas.stats import Stats, StatsQuery
 from studyapp.decks.catalogue import visible_deck
 from studyapp.stats.dashboard import dashboard_stats
 from studyapp.web.runtime import db_session, study_context
 
 
 @api_blueprint.route("/stats", methods=["GET"])
-def get_stats() -> Response:
+@endpoint(
+    summary="The dashboard's figures: today, streak, reviews per day, true retention, "
+    "forecast, card states, mastery, stability, retrievability, hardest concepts and quiz "
+    "scores.",
+    tag="stats",
+    operation_id="getStats",
+    query=StatsQuery,
+    responses={200: (Stats, "The figures, in the user's study days."), 404: "NotFound"},
+)
+def get_stats(query: StatsQuery) -> Stats:
     """Everything the dashboard shows, for all the user's decks or one (404 if not theirs)."""
     user = current_user()
     session = db_session()
-    deck_id = id_parameter("deck_id")
-    if deck_id is not None:
-        visible_deck(session, user.id, deck_id)  # NotFound -> 404
-    return jsonify(serialize.stats(dashboard_stats(session, study_context(user), deck_id)))
+    if query.deck_id is not None:
+        visible_deck(session, user.id, query.deck_id)  # NotFound -> 404
+    return Stats.of(dashboard_stats(session, study_context(user), query.deck_id))

@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 from openapi_spec_validator import validate
 
+from studyapp.api import schemas
+from studyapp.api.endpoints import endpoint
+from studyapp.api.schemas import Token
 from tests.support.api import PREFIX, assert_error, assert_matches, expect, signed_in
 from tests.support.factories import flat_deck_json
 
@@ -99,3 +102,83 @@ def test_real_answers_match_the_documented_schemas(client, make_user, import_tex
     assert_error(ada.get("/nowhere"), 404)
     assert expect(ada.unenrol(deck_id), 204).get_data() == b""
     check(ada.unenrol(deck_id + 1000), 404, "Error")
+
+
+def documented_routes(document: dict[str, Any]) -> dict[str, set[str]]:
+    return {
+        path: {method for method in item if method in {"get", "post", "put", "patch", "delete"}}
+        for path, item in document["paths"].items()
+    }
+
+
+def test_a_new_route_is_documented_by_its_endpoint_and_only_by_it(app, client):
+    """The document is generated: a view registered with @endpoint appears with its path
+    parameters and responses; a route without it is missing, which fails the test above."""
+
+    def probe_thing(thing_id: int) -> Token:
+        return Token(token=str(thing_id))
+
+    def unregistered_probe() -> str:
+        return "not described"
+
+    described = endpoint(
+        summary="A probe.", tag="meta", public=True, responses={200: (Token, "A token.")}
+    )(probe_thing)
+    app.add_url_rule(f"{PREFIX}/probe/<int(max=99):thing_id>", "api.probe_thing", described)
+    app.add_url_rule(f"{PREFIX}/unregistered", "api.unregistered_probe", unregistered_probe)
+
+    document = expect(client.get(f"{PREFIX}/openapi.json"), 200).get_json()
+    validate(document)
+    operation = document["paths"]["/probe/{thing_id}"]["get"]
+    assert operation["operationId"] == "probeThing"
+    assert operation["security"] == []
+    assert operation["parameters"] == [
+        {
+            "name": "thing_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": 99},
+        }
+    ]
+    assert set(operation["responses"]) == {"200", "404", "default"}
+    assert operation["responses"]["200"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Token"
+    }
+    routes, documented = api_routes(app), documented_routes(document)
+    assert routes["/unregistered"] == {"get"} and "/unregistered" not in documented
+    assert documented != routes  # test_every_api_route_is_documented_with_its_methods fails
+
+    assert expect(client.get(f"{PREFIX}/probe/7"), 200).get_json() == {"token": "7"}
+
+
+def test_an_answer_the_endpoint_does_not_document_is_an_error(app, client):
+    def probe_misanswer() -> tuple[Token, int]:
+        return Token(token="x"), 201  # only 200 is documented
+
+    view = endpoint(
+        summary="A probe.", tag="meta", public=True, responses={200: (Token, "A token.")}
+    )(probe_misanswer)
+    app.add_url_rule(f"{PREFIX}/misanswer", "api.probe_misanswer", view)
+    assert_error(client.get(f"{PREFIX}/misanswer"), 500, "internal_error")
+
+
+def test_every_model_is_a_component_under_its_own_name(document):
+    assert set(schemas.__all__) <= set(document["components"]["schemas"])
+    for name in schemas.__all__:
+        assert getattr(schemas, name).__name__ == name
+
+
+def test_a_model_generates_its_schema(document):
+    """The document's schemas are pydantic's, not written by hand."""
+    review = document["components"]["schemas"]["ReviewRequest"]
+    assert review["required"] == ["card_id", "rating"]
+    assert review["properties"]["rating"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 4,
+        "description": "1 Again, 2 Hard, 3 Good, 4 Easy.",
+    }
+    assert review["properties"]["duration_ms"]["type"] == ["integer", "null"]
+    assert "title" not in review
+    tree = document["components"]["schemas"]["DeckTree"]
+    assert tree["properties"]["concepts"]["items"] == {"$ref": "#/components/schemas/Concept"}

@@ -13,15 +13,17 @@ import random
 
 import orjson
 import pytest
+from pydantic import TypeAdapter
 
 from studyapp.api import serialize
+from studyapp.api.schemas import DeckTree
 from studyapp.api.untouched_branches import UntouchedBranches, untouched_branches
 from studyapp.decks.catalogue import visible_decks
 from studyapp.map.tree import deck_tree
 from studyapp.scheduling.memory import SchedulerSettings
 from studyapp.scheduling.study_day import study_day_for_date
 from tests.conftest import START
-from tests.support.api import iter_concepts, signed_in
+from tests.support.api import expect, iter_concepts, signed_in
 from tests.support.factories import concept, deck_json, flat_deck_json, tree
 from tests.support.map_history import card_ids, concept_ids, remember
 
@@ -157,3 +159,21 @@ def test_the_cache_keeps_at_most_its_bytes_dropping_the_oldest_first():
     huge = cache.get(("v1", 9), lambda: b'"' + b"x" * 40 + b'"')  # served, not kept
     assert orjson.loads(huge) == "x" * 40
     assert cache.size_bytes <= 25 and ("v1", 9) not in cache._branches
+
+
+@pytest.mark.parametrize("as_of", [None, "2026-04-15"])
+def test_the_fast_encoders_bytes_are_what_the_deck_tree_model_writes(
+    ada, session, import_text, as_of
+):
+    """The forest is written without a model per concept (studyapp/api/serialize.py);
+    its bytes must be exactly what the documented DeckTree model writes."""
+    deck_id = import_text(deck_json(concepts=THREE_LEVELS), studied_by=ada.user).deck.id
+    ids = concept_ids(session, deck_id)
+    remember(session, ada.user.id, ids["Topic 0"], stability=12.5, days_ago=3)
+    remember(session, ada.user.id, ids["Part 1.1"], stability=0.4, days_ago=0.3, kinds=("recall",))
+    ada.rate_next(3)  # a card in learning, with a fresh timestamp
+    query = {"as_of": as_of} if as_of else {}
+    for _ in range(2):  # cold, then from the per-process caches
+        data = expect(ada.get(f"/decks/{deck_id}/tree", query_string=query), 200).get_data()
+        tree = TypeAdapter(DeckTree).validate_json(data)
+        assert tree.model_dump_json(by_alias=True).encode() == data
