@@ -25,7 +25,8 @@ from studyapp.scheduling.memory import Grade, MemoryState
 from studyapp.scheduling.queue import QueueEntry
 from studyapp.scheduling.rating import RatingResult, UndoResult
 from studyapp.scheduling.today import TodayCounts
-from studyapp.stats.dashboard import DashboardStats, PassFail
+from studyapp.stats.dashboard import DashboardStats
+from studyapp.stats.history import PassFail
 
 
 def timestamp(moment: datetime | None) -> str | None:
