@@ -34,7 +34,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 
 from fsrs import State
 from sqlalchemy import (
@@ -53,23 +53,20 @@ from studyapp.decks.catalogue import (
 )
 from studyapp.map.mastery import MASTERY_LEVELS, CardMemory, MasteryLevel, mastery_level
 from studyapp.scheduling.memory import SchedulerSettings, scheduler_for
-from studyapp.scheduling.queue import QueueScope, restrict_to_scope, todays_queue
+from studyapp.scheduling.queue import QueueScope, todays_queue
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.scheduling.study_day import StudyDay, study_day_containing, study_day_for_date
+from studyapp.scheduling.study_day import StudyDay, study_day_containing
+from studyapp.stats.forecast import DayForecast, forecast
 from studyapp.stats.history import DayReviews, TrueRetention, daily_history, streak_days
 from studyapp.stats.study_days import (
-    day_bounds_table,
     whole_days_between,
 )
 from studyapp.storage.db import UTCDateTime
 from studyapp.storage.models import Card, CardState, Concept, Deck, Quiz, QuizQuestion
 
-FORECAST_DAYS = 30
 HARDEST_COUNT = 10
 QUIZ_BRANCHES = 8
 QUIZZES_PER_BRANCH = 20
-# Day 0 of the forecast starts here, so overdue cards are counted today.
-_LONG_AGO = datetime(1970, 1, 1, tzinfo=UTC)
 
 # Upper bounds (exclusive) of the stability bins, in days; the last bin is open.
 STABILITY_BIN_EDGES_DAYS: tuple[float, ...] = (1, 3, 7, 14, 21, 30, 60, 90, 180, 365)
@@ -91,14 +88,6 @@ class TodayFigures:
     due_left: int
     learning_left: int
     new_left: int
-
-
-@dataclass(frozen=True)
-class DayForecast:
-    """Cards falling due on one study day (today also counts the overdue ones)."""
-
-    date: date
-    due: int
 
 
 @dataclass(frozen=True)
@@ -268,40 +257,6 @@ def dashboard_stats(
         hardest=collection.hardest,
         quizzes=quiz_history(session, context, deck_id),
     )
-
-
-# --- forecast --------------------------------------------------------------------------
-
-
-def forecast(
-    session: Session, context: StudyContext, deck_id: int | None = None, days: int = FORECAST_DAYS
-) -> list[DayForecast]:
-    """Cards (any state) falling due on each of the next ``days`` study days, today first;
-    today also counts everything overdue. Live cards of the user's decks only."""
-    study_days = [
-        study_day_for_date(
-            context.day.date + timedelta(days=ahead), context.time_zone, context.day_rollover_hour
-        )
-        for ahead in range(days)
-    ]
-    bounds = day_bounds_table(study_days, first_starts_at=_LONG_AGO)
-    query = (
-        select(bounds.c.day_index, func.count(CardState.id))
-        .select_from(bounds.table)
-        .join(
-            CardState,
-            and_(
-                CardState.user_id == context.user_id,
-                CardState.due >= bounds.c.starts_at,
-                CardState.due < bounds.c.ends_at,
-            ),
-        )
-        .join(Card, Card.id == CardState.card_id)
-        .group_by(bounds.c.day_index)
-    )
-    query = restrict_to_scope(query, context.user_id, QueueScope(deck_id=deck_id), session)
-    found = dict(session.execute(query).all())
-    return [DayForecast(day.date, found.get(index, 0)) for index, day in enumerate(study_days)]
 
 
 # --- the collection: states, mastery, stability, retrievability, hardest ---------------
@@ -576,7 +531,6 @@ __all__ = [
     "BranchQuizzes",
     "CardStateCounts",
     "DashboardStats",
-    "DayForecast",
     "DeckMastery",
     "HardConcept",
     "RetrievabilityBin",
