@@ -15,7 +15,8 @@ from sqlalchemy import select
 from studyapp.map.mastery import MasteryLevel
 from studyapp.scheduling.memory import SchedulerSettings, retrievability
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.stats.dashboard import dashboard_stats, forgetting_curve
+from studyapp.stats.collection import forgetting_curve
+from studyapp.stats.dashboard import dashboard_stats
 from studyapp.stats.history import RetentionPeriod
 from studyapp.storage.db import transaction
 from studyapp.storage.models import Card, Concept, Quiz, QuizQuestion, User
