@@ -1,50 +1,39 @@
 """How one user's studying is going: the figures behind the dashboard and ``GET /api/v1/stats``.
 
 Plain Python over a session (no Flask); :func:`dashboard_stats` gathers
-everything for one user and an optional deck. docs/dashboard.md explains each
-figure; the essentials:
+everything for one user and an optional deck into :class:`DashboardStats`, from
+one module per kind of figure. docs/dashboard.md explains each figure.
 
-* **Study days** come from :mod:`studyapp.scheduling.study_day` only; their
-  UTC bounds go to the database as a small table (:mod:`studyapp.stats.study_days`),
-  so the grouping by day happens in SQL without any database time-zone function.
-* **History** (reviews per day, time, streak, true retention;
-  :mod:`studyapp.stats.history`) counts every rating the user gave, also on
-  cards since retired: they happened. With a deck, the ratings of that deck's cards.
-* **The collection** (card states, mastery, stability, retrievability, the
-  hardest concepts: :mod:`studyapp.stats.collection`; the forecast:
-  :mod:`studyapp.stats.forecast`) counts the cards of the decks the user
-  studies, live concepts only, except the ``retired`` count. A deck the user
-  removed from their studies drops out of these figures (its history stays in
-  the ones above, and comes back here when they add it again).
-* **Quiz history** covers the quizzes of every deck the user may see: like
-  ratings, quizzes taken are history.
-* **True retention** is Anki's: of the ratings given to cards in the review
-  state, the share not rated Again; *mature* cards had been scheduled at least
-  21 days ahead (:mod:`studyapp.stats.history`).
-* **Retrievability** is FSRS's forgetting curve
-  (:func:`studyapp.stats.collection.forgetting_curve`).
+* :mod:`studyapp.stats.history`: what the user rated, per study day (the
+  heatmap, today's totals, the streak, true retention). It counts every rating
+  the user gave, also on cards since retired: they happened. With a deck, the
+  ratings of that deck's cards.
+* :mod:`studyapp.stats.collection` (card states, mastery, stability and
+  retrievability, the hardest concepts) and :mod:`studyapp.stats.forecast`
+  (cards falling due per study day): the cards of the decks the user studies,
+  live concepts only, except the ``retired`` count. A deck the user removed
+  from their studies drops out of these figures (its history stays in the ones
+  above, and comes back here when they add it again).
+* :mod:`studyapp.stats.quiz_history`: each branch's quiz scores, over every
+  deck the user may see: like ratings, quizzes taken are history.
+* :mod:`studyapp.stats.study_days`: the SQL under them, study days' UTC bounds
+  as a small table, so the grouping by day needs no database time-zone function.
+
+:class:`TodayFigures` puts today's history beside what today's queue
+(:func:`studyapp.scheduling.queue.todays_queue`) has left.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
 
-from sqlalchemy import (
-    func,
-    select,
-)
 from sqlalchemy.orm import Session
 
-from studyapp.decks.catalogue import (
-    DeckSummary,
-    studied_decks,
-    visible_deck_clause,
-)
+from studyapp.decks.catalogue import DeckSummary, studied_decks
 from studyapp.map.mastery import MasteryLevel
 from studyapp.scheduling.queue import QueueScope, todays_queue
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.scheduling.study_day import StudyDay, study_day_containing
+from studyapp.scheduling.study_day import StudyDay
 from studyapp.stats.collection import (
     CardStateCounts,
     DeckMastery,
@@ -55,10 +44,7 @@ from studyapp.stats.collection import (
 )
 from studyapp.stats.forecast import DayForecast, forecast
 from studyapp.stats.history import DayReviews, TrueRetention, daily_history, streak_days
-from studyapp.storage.models import Concept, Deck, Quiz, QuizQuestion
-
-QUIZ_BRANCHES = 8
-QUIZZES_PER_BRANCH = 20
+from studyapp.stats.quiz_history import BranchQuizzes, quiz_history
 
 
 @dataclass(frozen=True)
@@ -75,33 +61,6 @@ class TodayFigures:
     due_left: int
     learning_left: int
     new_left: int
-
-
-@dataclass(frozen=True)
-class QuizScore:
-    """One quiz of a branch: ``right`` of ``answered`` questions, on its study ``date``."""
-
-    quiz_id: int
-    date: date
-    taken_at: datetime
-    mode: str
-    answered: int
-    right: int
-    finished: bool
-
-    @property
-    def score(self) -> float:
-        return self.right / self.answered if self.answered else 0.0
-
-
-@dataclass(frozen=True)
-class BranchQuizzes:
-    """A branch's quizzes, oldest first (at most :data:`QUIZZES_PER_BRANCH`, the latest ones)."""
-
-    subtree_id: int
-    deck_id: int
-    title: str
-    quizzes: list[QuizScore]
 
 
 @dataclass(frozen=True)
@@ -177,80 +136,4 @@ def dashboard_stats(
     )
 
 
-# --- quizzes ---------------------------------------------------------------------------
-
-
-def quiz_history(
-    session: Session, context: StudyContext, deck_id: int | None = None
-) -> list[BranchQuizzes]:
-    """Each branch's quiz scores over time (quizzes with at least one answer), the branch
-    quizzed most recently first; at most :data:`QUIZ_BRANCHES` branches."""
-    answered = func.count(QuizQuestion.answered_at)
-    right = func.count(QuizQuestion.id).filter(QuizQuestion.correct.is_(True))
-    query = (
-        select(
-            Quiz.id,
-            Quiz.subtree_id,
-            Quiz.deck_id,
-            Concept.title,
-            Quiz.mode,
-            Quiz.created_at,
-            Quiz.finished_at,
-            answered,
-            right,
-        )
-        .join(QuizQuestion, QuizQuestion.quiz_id == Quiz.id)
-        .join(Concept, Concept.id == Quiz.subtree_id)
-        .join(Deck, Deck.id == Quiz.deck_id)
-        .where(Quiz.user_id == context.user_id, visible_deck_clause(context.user_id))
-        .group_by(Quiz.id, Concept.title)
-        .having(answered > 0)
-        .order_by(Quiz.created_at.desc(), Quiz.id.desc())
-        .limit(QUIZ_BRANCHES * QUIZZES_PER_BRANCH)
-    )
-    if deck_id is not None:
-        query = query.where(Quiz.deck_id == deck_id)
-    branches: dict[int, BranchQuizzes] = {}
-    for (
-        quiz_id,
-        subtree_id,
-        quiz_deck,
-        title,
-        mode,
-        created,
-        finished,
-        n,
-        n_right,
-    ) in session.execute(query):
-        branch = branches.get(subtree_id)
-        if branch is None:
-            if len(branches) >= QUIZ_BRANCHES:
-                continue
-            branch = branches[subtree_id] = BranchQuizzes(subtree_id, quiz_deck, title, [])
-        if len(branch.quizzes) >= QUIZZES_PER_BRANCH:
-            continue
-        taken_at = finished or created
-        branch.quizzes.append(
-            QuizScore(
-                quiz_id=quiz_id,
-                date=study_day_containing(
-                    taken_at, context.time_zone, context.day_rollover_hour
-                ).date,
-                taken_at=taken_at,
-                mode=mode,
-                answered=n,
-                right=n_right,
-                finished=finished is not None,
-            )
-        )
-    for branch in branches.values():
-        branch.quizzes.reverse()
-    return list(branches.values())
-
-
-__all__ = [
-    "BranchQuizzes",
-    "DashboardStats",
-    "TodayFigures",
-    "dashboard_stats",
-]
+__all__ = ["DashboardStats", "TodayFigures", "dashboard_stats"]
