@@ -156,7 +156,8 @@ def cmd_export_user(app: Flask, args: argparse.Namespace) -> int:
 def cmd_import_user(app: Flask, args: argparse.Namespace) -> int:
     import json
 
-    from studyapp.backup.user_backup import UserImportError, import_user
+    from studyapp.backup.document import UserImportError
+    from studyapp.backup.user_backup import import_user
 
     try:
         raw = sys.stdin.read() if args.path == "-" else Path(args.path).read_text("utf-8")

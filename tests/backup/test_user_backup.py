@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from studyapp.accounts.users import authenticate, find_user
-from studyapp.backup.user_backup import (
+from studyapp.backup.document import (
     CARD_STATE_FIELDS,
     CONCEPT_FIELDS,
     DECK_FIELDS,
@@ -22,13 +22,11 @@ from studyapp.backup.user_backup import (
     SETTINGS_FIELDS,
     USER_FIELDS,
     VERSION,
-    UserExportError,
     UserImportError,
-    export_user,
     format_datetime,
-    import_user,
     parse_datetime,
 )
+from studyapp.backup.user_backup import UserExportError, export_user, import_user
 from studyapp.cli import main
 from studyapp.decks.formats.reading import read_deck_bytes
 from studyapp.decks.importing.importer import import_deck
