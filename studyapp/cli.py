@@ -123,7 +123,7 @@ def cmd_export_user(app: Flask, args: argparse.Namespace) -> int:
     import os
     import tempfile
 
-    from studyapp.backup.user_backup import UserExportError, export_user
+    from studyapp.backup.export import UserExportError, export_user
 
     with _session(app) as session:
         try:
