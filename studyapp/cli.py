@@ -157,7 +157,7 @@ def cmd_import_user(app: Flask, args: argparse.Namespace) -> int:
     import json
 
     from studyapp.backup.document import UserImportError
-    from studyapp.backup.user_backup import import_user
+    from studyapp.backup.restore import import_user
 
     try:
         raw = sys.stdin.read() if args.path == "-" else Path(args.path).read_text("utf-8")

@@ -27,7 +27,7 @@ from studyapp.backup.document import (
     parse_datetime,
 )
 from studyapp.backup.export import UserExportError, export_user
-from studyapp.backup.user_backup import import_user
+from studyapp.backup.restore import import_user
 from studyapp.cli import main
 from studyapp.decks.formats.reading import read_deck_bytes
 from studyapp.decks.importing.importer import import_deck

@@ -1,32 +1,12 @@
-"""One user's account and history as a portable JSON document, and back.
+"""Importing one user's document: the account, settings, own decks, studies and history.
 
-The document (``docs/export.md`` describes every field)::
-
-    {"format": "studyapp-user", "version": 2, "exported_at": ...,
-     "user": {...}, "settings": {...}, "decks": [...], "enrolments": [...],
-     "card_states": [...], "review_logs": [...]}
-
-Cards and decks are named portably, never by database id::
-
-    {"deck": "algebra", "owner": "public", "concept": "groups", "kind": "recall"}
-    {"deck": "algebra", "owner": "public", "created_at": ...}    (an enrolment)
-
-``owner`` is ``"public"`` (an owner-less deck an administrator imported) or
-``"self"`` (one of the user's own private decks, which the document carries in
-full under ``decks``). So a document imports into any database that holds the
-same public decks, under the same or another username.
-
-:func:`export_user` reads; :func:`import_user` checks everything first and
-then writes without committing, so the caller's one transaction either stores
-the whole user or nothing. Both are plain functions of a session.
-
-Evolving the format: a new kind of data becomes a new top-level section and a
-new ``version``. An importer refuses versions it does not know and sections it
-does not know, rather than dropping data silently. Version 2 added
-``enrolments`` (the decks the user studies); a version 1 document still
-imports, its user enrolled in every deck they may see afterwards (every public
-deck of the database and their own decks), which is what they studied when
-version 1 was current.
+:func:`import_user` reads the document (:func:`studyapp.backup.document.read_document`),
+resolves what it names (public decks, concepts and cards by key and kind, which
+must exist in this database; the user's own decks, which it carries in full)
+and checks that everything fits together, before writing anything. Then it
+writes without committing, so the caller's one transaction either stores the
+whole user or nothing. Card states keep their version counters and review logs
+their moments, exactly as exported.
 """
 
 from __future__ import annotations
@@ -57,8 +37,6 @@ from studyapp.storage.models import (
     User,
     UserSettings,
 )
-
-# --- import ------------------------------------------------------------------------------------
 
 
 def import_user(session: Session, document: Any, *, rename: str | None = None) -> User:
