@@ -326,7 +326,9 @@ _REVIEW_LOG_SPEC = {
 
 
 @dataclass
-class _DeckData:
+class DeckData:
+    """One of the user's own decks, as read: its fields and its concepts with their cards."""
+
     fields: dict[str, Any]
     concepts: list[tuple[dict[str, Any], list[str]]]  # (concept fields, card kinds)
 
@@ -343,7 +345,7 @@ class UserDocument:
 
     user: dict[str, Any]
     settings: dict[str, Any]
-    decks: list[_DeckData]
+    decks: list[DeckData]
     card_states: list[tuple[CardRef, dict[str, Any]]]
     review_logs: list[tuple[CardRef, dict[str, Any]]]
     enrolments: list[tuple[DeckRef, datetime]] | None = None
@@ -373,13 +375,13 @@ def read_document(document: Any) -> UserDocument:
     if (source := reader.object(top["settings"], "$.settings", SETTINGS_FIELDS)) is not None:
         settings = reader.fields(source, "$.settings", _SETTINGS_SPEC)
 
-    decks: list[_DeckData] = []
+    decks: list[DeckData] = []
     for index, item in enumerate(reader.array(top["decks"], "$.decks")):
         path = f"$.decks[{index}]"
         source = reader.object(item, path, DECK_FIELDS, ["concepts"])
         if source is None:
             continue
-        deck = _DeckData(reader.fields(source, path, _DECK_SPEC), [])
+        deck = DeckData(reader.fields(source, path, _DECK_SPEC), [])
         for number, concept in enumerate(reader.array(source["concepts"], f"{path}.concepts")):
             concept_path = f"{path}.concepts[{number}]"
             concept = reader.object(concept, concept_path, _CONCEPT_SPEC, ["cards"])

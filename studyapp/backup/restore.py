@@ -21,9 +21,9 @@ from studyapp.backup.document import (
     PUBLIC,
     SELF,
     CardRef,
+    DeckData,
     UserDocument,
     UserImportError,
-    _DeckData,
     read_document,
 )
 from studyapp.library.enrolment import enrol_in_visible_decks
@@ -238,9 +238,7 @@ def _check_own_refs(data: UserDocument) -> None:
         raise UserImportError("The document's own decks are inconsistent:", problems)
 
 
-def _create_deck(
-    session: Session, owner_id: int, data: _DeckData
-) -> tuple[int, dict[CardRef, int]]:
+def _create_deck(session: Session, owner_id: int, data: DeckData) -> tuple[int, dict[CardRef, int]]:
     deck = Deck(owner_id=owner_id, **data.fields)
     session.add(deck)
     session.flush()
