@@ -50,7 +50,7 @@ SUPPORTED_VERSIONS = frozenset({1, 2})
 PUBLIC = "public"
 SELF = "self"
 
-# Every field of each section, in document order. tests/backup/test_user_backup.py
+# Every field of each section, in document order. tests/backup/test_document.py
 # checks these against the models, so a new column cannot be left out unnoticed.
 USER_FIELDS = ("username", "password_hash", "is_admin", "created_at")
 SETTINGS_FIELDS = (
