@@ -123,7 +123,7 @@ def cmd_export_user(app: Flask, args: argparse.Namespace) -> int:
     import os
     import tempfile
 
-    from studyapp.backup.user_backup import UserExportError, export_user
+    from studyapp.backup.export import UserExportError, export_user
 
     with _session(app) as session:
         try:
@@ -156,7 +156,8 @@ def cmd_export_user(app: Flask, args: argparse.Namespace) -> int:
 def cmd_import_user(app: Flask, args: argparse.Namespace) -> int:
     import json
 
-    from studyapp.backup.user_backup import UserImportError, import_user
+    from studyapp.backup.document import UserImportError
+    from studyapp.backup.restore import import_user
 
     try:
         raw = sys.stdin.read() if args.path == "-" else Path(args.path).read_text("utf-8")

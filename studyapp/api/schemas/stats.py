@@ -17,7 +17,8 @@ from studyapp.api.schemas.common import (
     Timestamp,
 )
 from studyapp.api.schemas.query import QueryId
-from studyapp.stats.dashboard import DashboardStats, PassFail
+from studyapp.stats.dashboard import DashboardStats
+from studyapp.stats.history import PassFail
 from studyapp.storage.models import QuizMode
 
 StudyDate = Annotated[
