@@ -14,7 +14,6 @@ import enum
 import uuid
 from datetime import datetime
 
-from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -62,7 +61,11 @@ class CardKind(enum.StrEnum):
 CARD_KIND_ORDER: tuple[CardKind, ...] = (CardKind.RECALL, CardKind.RECOGNISE, CardKind.EXPLAIN)
 
 
-class User(UserMixin, Base):
+class User(Base):
+    """An account. It also answers what Flask-Login asks of a logged-in user
+    (``is_authenticated``, ``is_active``, ``is_anonymous``, ``get_id``), so the
+    schema needs no web library."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,6 +77,13 @@ class User(UserMixin, Base):
     settings: Mapped[UserSettings] = relationship(
         back_populates="user", uselist=False, cascade="all, delete-orphan", lazy="joined"
     )
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        return str(self.id)
 
 
 class UserSettings(Base):
