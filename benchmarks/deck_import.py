@@ -30,6 +30,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import copy
+import gc
 import itertools
 import random
 import tempfile
@@ -54,6 +55,7 @@ from studyapp.decks.importing.plan import plan_import
 from studyapp.storage.db import make_engine, make_session_factory, transaction
 from studyapp.storage.models import Base, Card, CardState, Concept
 from studyapp.storage.schema_migrations import upgrade
+from studyapp.web.runtime import GC_THRESHOLDS
 
 T = TypeVar("T")
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -325,6 +327,7 @@ def main() -> None:
     parser.add_argument("--studied", type=int, default=2_000, help="concepts the learner studied")
     parser.add_argument("--database-url", help="use this database (its tables are emptied)")
     args = parser.parse_args()
+    gc.set_threshold(*GC_THRESHOLDS)  # as in every process that serves studyapp
 
     first_text, second_text, edits = generated_versions(args.concepts, args.seed)
     started = time.perf_counter()

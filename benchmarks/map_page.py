@@ -52,7 +52,6 @@ from studyapp.api.untouched_branches import untouched_branches
 from studyapp.clock import FrozenClock
 from studyapp.decks.formats.reading import read_deck_bytes
 from studyapp.decks.importing.importer import import_deck
-from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import enrol
 from studyapp.map.layout import layout_forest
 from studyapp.map.studied_concepts import studied_concepts
@@ -340,15 +339,14 @@ def main() -> None:
             clock.set(NOW)
 
         def tree_alone(session) -> None:
-            with gc_paused():  # as the views call it
-                deck_tree(
-                    session,
-                    user_id,
-                    deck_id,
-                    now=NOW,
-                    scheduler_settings=context.scheduler,
-                    due_before=context.day.ends_at,
-                )
+            deck_tree(
+                session,
+                user_id,
+                deck_id,
+                now=NOW,
+                scheduler_settings=context.scheduler,
+                due_before=context.day.ends_at,
+            )
 
         with sessions() as session:
             tree_ms = timed(args.runs, lambda: tree_alone(session))

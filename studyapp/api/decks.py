@@ -21,7 +21,6 @@ from studyapp.decks.catalogue import deck_summary, visible_decks
 from studyapp.decks.document import DeckDraft
 from studyapp.decks.formats.reading import MAX_DECK_BYTES, read_deck_bytes
 from studyapp.decks.importing.importer import ImportReport, import_deck
-from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import enrol, unenrol
 from studyapp.map.moment import AsOfNotADate, map_moment
 from studyapp.map.tree import deck_tree
@@ -124,11 +123,7 @@ def upload_deck() -> tuple[Deck, int]:
 )
 def get_deck_tree(deck_id: int, query: TreeQuery) -> Response:
     """The tree with card states and mastery, today or ``as_of`` a later date (docs/mastery.md)."""
-    with gc_paused():
-        return _deck_tree_response(deck_id, query.as_of)
-
-
-def _deck_tree_response(deck_id: int, as_of: str | None) -> Response:
+    as_of = query.as_of
     user = current_user()
     session = db_session()
     context = study_context(user)

@@ -28,7 +28,6 @@ from studyapp.decks.importing.changes import ConceptRow, ConceptWrites, ImportPl
 from studyapp.decks.importing.plan import plan_import
 from studyapp.decks.importing.stored import find_deck_for_import
 from studyapp.errors import Conflict
-from studyapp.gc_pause import gc_paused
 from studyapp.storage.bulk_rows import insert_rows, update_rows
 from studyapp.storage.db import UTCDateTime, refresh_planner_statistics
 from studyapp.storage.models import CARD_KIND_ORDER, Card, Concept, Deck, new_content_version
@@ -121,14 +120,13 @@ def import_deck(
     if the deck changed since, :class:`DeckChangedError` is raised and nothing
     is written.
     """
-    with gc_paused():
-        plan = plan_import(session, draft, owner_id=owner_id, lock=True)
-        if expected_version is not None and expected_version != plan.version:
-            raise DeckChangedError(expected_version, plan.version)
-        deck = _save_deck(session, draft, plan, owner_id=owner_id, now=now)
-        _write_concepts(session, deck.id, plan.writes, now=now, on_progress=on_progress)
-        refresh_planner_statistics(session)
-        return ImportReport.from_plan(deck, plan)
+    plan = plan_import(session, draft, owner_id=owner_id, lock=True)
+    if expected_version is not None and expected_version != plan.version:
+        raise DeckChangedError(expected_version, plan.version)
+    deck = _save_deck(session, draft, plan, owner_id=owner_id, now=now)
+    _write_concepts(session, deck.id, plan.writes, now=now, on_progress=on_progress)
+    refresh_planner_statistics(session)
+    return ImportReport.from_plan(deck, plan)
 
 
 def _save_deck(

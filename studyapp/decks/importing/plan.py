@@ -47,7 +47,6 @@ from studyapp.decks.importing.stored import (
 )
 from studyapp.decks.keys import bounded_key
 from studyapp.decks.validation import MAX_KEY_LENGTH
-from studyapp.gc_pause import gc_paused
 
 
 def plan_import(
@@ -66,40 +65,39 @@ def plan_import(
     deck row so that two imports of one deck do not interleave.
     """
     assert draft.key is not None, "validate_deck() fills in keys"
-    with gc_paused():
-        deck = find_deck_for_import(session, draft.key, owner_id, lock=lock)
-        stored = stored_rows(session, deck.id) if deck else []
-        placements = _place(draft)
-        paths = stored_title_paths(stored)
-        matches = match_concepts(
-            (
-                StoredConcept(row.id, row.key, row.title, paths[row.id], row.summary, row.retired)
-                for row in stored
-            ),
-            (
-                DraftConcept(
-                    place.key,
-                    place.node.title,
-                    place.title_path,
-                    place.node.summary,
-                    place.node.key_is_derived,
-                )
-                for place in placements
-            ),
-        )
-        builder = _PlanBuilder(stored, paths, placements, matches)
-        counts = review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
-        return builder.plan(
-            draft,
-            owner_id=owner_id,
-            deck=(
-                DeckVersion(deck.id, deck.title, deck.updated_at, deck.content_version)
-                if deck
-                else None
-            ),
-            user_id=user_id,
-            counts=counts,
-        )
+    deck = find_deck_for_import(session, draft.key, owner_id, lock=lock)
+    stored = stored_rows(session, deck.id) if deck else []
+    placements = _place(draft)
+    paths = stored_title_paths(stored)
+    matches = match_concepts(
+        (
+            StoredConcept(row.id, row.key, row.title, paths[row.id], row.summary, row.retired)
+            for row in stored
+        ),
+        (
+            DraftConcept(
+                place.key,
+                place.node.title,
+                place.title_path,
+                place.node.summary,
+                place.node.key_is_derived,
+            )
+            for place in placements
+        ),
+    )
+    builder = _PlanBuilder(stored, paths, placements, matches)
+    counts = review_state_counts(session, deck.id, user_id) if deck and builder.touches else {}
+    return builder.plan(
+        draft,
+        owner_id=owner_id,
+        deck=(
+            DeckVersion(deck.id, deck.title, deck.updated_at, deck.content_version)
+            if deck
+            else None
+        ),
+        user_id=user_id,
+        counts=counts,
+    )
 
 
 @dataclass(slots=True)

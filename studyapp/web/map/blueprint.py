@@ -33,7 +33,6 @@ from werkzeug.wrappers import Response
 
 from studyapp.decks.catalogue import visible_deck
 from studyapp.errors import NotFound
-from studyapp.gc_pause import gc_paused
 from studyapp.library.enrolment import is_enrolled
 from studyapp.map.forest import Forest
 from studyapp.map.layout import DEFAULT_CONFIG, layout_forest
@@ -77,11 +76,6 @@ def _tree(deck_id: int, context: StudyContext, moment: MapMoment) -> tuple[Deck,
 @blueprint.route("/decks/<int:deck_id>/map")
 @login_required
 def map_page(deck_id: int) -> tuple[str, int]:
-    with gc_paused():
-        return _map_page(deck_id)
-
-
-def _map_page(deck_id: int) -> tuple[str, int]:
     context = study_context(current_user)
     moment, date_error = _moment_or_error(context)
     deck, forest = _tree(deck_id, context, moment)
@@ -141,11 +135,6 @@ def _map_page(deck_id: int) -> tuple[str, int]:
 @blueprint.route("/decks/<int:deck_id>/map/concepts/<int:concept_id>")
 @login_required
 def concept_panel(deck_id: int, concept_id: int) -> Response | tuple[str, int]:
-    with gc_paused():
-        return _concept_panel(deck_id, concept_id)
-
-
-def _concept_panel(deck_id: int, concept_id: int) -> Response | tuple[str, int]:
     context = study_context(current_user)
     moment, date_error = _moment_or_error(context)
     if date_error is not None:
