@@ -2,14 +2,17 @@
 
 Builds one learner's collection twice: in studyapp (a SQLite file and/or a
 throwaway PostgreSQL database) and in a throwaway Anki collection (Anki's Rust
-backend through the ``anki`` package). Both hold five generated decks of
-concepts with three cards each (recall, recognise, explain); 60% of each
-deck's cards, in map order, are in FSRS's Review state and the rest are new;
-exactly ``--due-today`` of the review cards are due by the end of today's study
-day; ``--review-logs`` review log rows over ``--years`` years end in those
-states. Both sides bury siblings, order due reviews by retrievability, show 20
-new cards a day and allow more reviews a day than are due. Then times, each
-side in a fresh process of its own (so its peak RSS is its own):
+backend through the ``anki`` package). Both hold five generated decks of concepts
+with three cards each (recall, recognise, explain: in Anki one note of studyapp's
+note type per concept, the five decks under one parent deck, or with
+``--anki-subdecks`` a sub-deck per concept with children, as studyapp's ``.apkg``
+export lays a deck out). 60% of each deck's cards, in map order, are in FSRS's
+Review state and the rest are new; exactly ``--due-today`` review cards are due
+by the end of today's study day; ``--review-logs`` review log rows over
+``--years`` years end in those states. Both sides bury siblings, order due
+reviews by retrievability, show 20 new cards a day and allow more reviews a day
+than are due. Then times, each side in a fresh process of its own (so its peak
+RSS is its own):
 
 * answer one card: studyapp ``GET /api/v1/review/next`` + ``POST /api/v1/reviews``
   (Good) through Flask's test client; Anki ``get_queued_cards()`` +
@@ -741,9 +744,12 @@ def add_studyapp_notetype(col: Collection) -> dict:
     return models.by_name(NOTETYPE_NAME)
 
 
-def add_deck_notes(col: Collection, notetype: dict, draft: DeckDraft, parent: str | None) -> int:
-    """One note per concept in the Anki deck of its parent's title path, as studyapp's
-    ``.apkg`` export lays a deck out; returns the top deck's id."""
+def add_deck_notes(
+    col: Collection, notetype: dict, draft: DeckDraft, parent: str | None, subdecks: bool
+) -> int:
+    """One note per concept, in map order (so new cards come in map order), in the deck's
+    Anki deck or, with ``subdecks``, in the deck of its parent's title path, as studyapp's
+    ``.apkg`` export lays a deck out; returns the deck's id."""
     from anki.collection import AddNoteRequest
     from anki.notes import Note
 
@@ -753,11 +759,11 @@ def add_deck_notes(col: Collection, notetype: dict, draft: DeckDraft, parent: st
 
     def walk(concept: ConceptDraft, titles: tuple[str, ...]) -> None:
         placed.append((concept, titles))
-        if concept.children:
+        if concept.children and subdecks:
             path = (*titles, concept.title)
             names[path] = prefix + deck_name([draft.title, *path])
-            for child in concept.children:
-                walk(child, path)
+        for child in concept.children:
+            walk(child, (*titles, concept.title))
 
     names[()] = prefix + deck_name([draft.title])
     for root in draft.concepts:
@@ -786,7 +792,7 @@ def add_deck_notes(col: Collection, notetype: dict, draft: DeckDraft, parent: st
         for name in FIELD_NAMES:
             note[name] = text_to_html(texts[name])
         note.guid = note_guid(str(draft.key), str(concept.key))
-        requests.append(AddNoteRequest(note=note, deck_id=deck_ids[titles]))
+        requests.append(AddNoteRequest(note=note, deck_id=deck_ids[titles if subdecks else ()]))
     for start in range(0, len(requests), 5000):
         col.add_notes(requests[start : start + 5000])
     return deck_ids[()]
@@ -800,6 +806,7 @@ def build_anki(
     due_today: int,
     import_draft: DeckDraft | None,
     years: float,
+    subdecks: bool,
 ) -> AnkiBuild:
     """A throwaway collection with FSRS on: notes through Anki's API, then card states and
     the review log written in bulk with SQL while the collection is closed."""
@@ -825,14 +832,14 @@ def build_anki(
     col.decks.update_config(config)
     notetype = add_studyapp_notetype(col)
     for draft in drafts:
-        add_deck_notes(col, notetype, draft, PARENT_DECK)
+        add_deck_notes(col, notetype, draft, PARENT_DECK, subdecks)
     steps["decks, notes"] = time.perf_counter() - started
     import_package = None
     if import_draft is not None:
         # The import workload's package: the same deck, exported by Anki from this
         # collection (so its note type is this one) and removed again.
         mark = time.perf_counter()
-        top = add_deck_notes(col, notetype, import_draft, None)
+        top = add_deck_notes(col, notetype, import_draft, None, subdecks)
         import_package = str(path.with_name("import.apkg"))
         col.export_anki_package(
             out_path=import_package,
@@ -1158,6 +1165,11 @@ def main() -> None:
     parser.add_argument("--only", help=f"comma-separated, of: {', '.join(_workload_names())}")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--anki-subdecks",
+        action="store_true",
+        help="in Anki, a sub-deck per concept with children, as studyapp's .apkg export makes",
+    )
+    parser.add_argument(
         "--studyapp-package",
         action="store_true",
         help="give Anki the package studyapp's exporter writes (slow: ~40 s for 10,000 concepts)",
@@ -1227,6 +1239,7 @@ def run_all(args, folder, kinds, databases, now, due_today, logs, workloads) -> 
         due_today,
         None if args.studyapp_package else import_draft,
         args.years,
+        args.anki_subdecks,
     )
     results["builds"].append(("Anki", anki_build))
     package = anki_build.import_package
@@ -1292,7 +1305,9 @@ def run_all(args, folder, kinds, databases, now, due_today, logs, workloads) -> 
         progress(f"building and timing {FLAT_CARDS:,}-card collections")
         flat_job = {"runs": args.runs, "answers": args.answers, "workloads": ["answer"]}
         path = folder / "small.anki2"
-        build = build_anki(path, small, small_keys, small_history, due_today, None, args.years)
+        build = build_anki(
+            path, small, small_keys, small_history, due_today, None, args.years, args.anki_subdecks
+        )
         results["builds"].append((f"Anki, {len(small_keys):,} cards", build))
         results["flat"]["Anki"] = in_fresh_process(time_anki, flat_job | {"path": str(path)})
         for kind in kinds:
