@@ -1159,7 +1159,7 @@ def main() -> None:
     parser.add_argument("--years", type=float, default=5, help="of review history")
     parser.add_argument("--databases", default="sqlite,postgresql", help="studyapp's")
     parser.add_argument("--postgres-url", default=DEFAULT_POSTGRES, help="to create databases")
-    parser.add_argument("--runs", type=int, default=5, help="per workload: best and median")
+    parser.add_argument("--runs", type=int, default=3, help="per workload: best and median")
     parser.add_argument("--answers", type=int, default=10, help="answers timed per run")
     parser.add_argument("--import-concepts", type=int, default=10_000)
     parser.add_argument("--only", help=f"comma-separated, of: {', '.join(_workload_names())}")
