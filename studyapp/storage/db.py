@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
 from studyapp.clock import as_utc
@@ -59,11 +58,11 @@ def make_engine(database_url: str, **engine_options: Any) -> Engine:
         # psycopg 3 is the supported driver; plain URLs would ask for psycopg2.
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
     if database_url.startswith("sqlite"):
+        # A file database keeps its connections in SQLAlchemy's default pool (a connection
+        # serves one thread at a time). Opening and closing one per request (NullPool)
+        # cost about 100 ms per review round trip: closing the last connection to a WAL
+        # database checkpoints and syncs the file (benchmarks/README.md, "Beside Anki").
         options: dict[str, Any] = {"connect_args": {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}}
-        if ":memory:" not in database_url and database_url not in ("sqlite://", "sqlite:///"):
-            # A file database gains nothing from pooling and NullPool avoids
-            # sharing one sqlite3 connection between threads.
-            options["poolclass"] = NullPool
         options.update(engine_options)
         engine = create_engine(database_url, **options)
         event.listen(engine, "connect", _configure_sqlite_connection)

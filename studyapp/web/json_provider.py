@@ -15,10 +15,10 @@ import orjson
 from flask import Response
 from flask.json.provider import JSONProvider
 
-# UTC datetimes as "2026-03-02T09:10:00Z", the form studyapp.api.serialize.timestamp
-# writes (a test keeps the two equal). Keys must be str: OPT_NON_STR_KEYS would slow the
-# encoding of every dict in a document (a fifth of the map's tree), so the serializers
-# write enum keys as their values.
+# UTC datetimes as "2026-03-02T09:10:00Z", the form the API models write (Timestamp in
+# studyapp.api.schemas.common; a test keeps the two equal). Keys must be str:
+# OPT_NON_STR_KEYS would slow the encoding of every dict in a document (a fifth of the
+# map's tree), so the serializers write enum keys as their values.
 _OPTIONS = orjson.OPT_UTC_Z
 
 
