@@ -79,16 +79,17 @@ def _require_bearer_token() -> None:
             f'Bearer realm="{REALM}"',
         )
     session = db_session()
-    user = user_for_api_token(session, token, now=now()) if _plausible(token) else None
-    if user is None:
+    use = user_for_api_token(session, token, now=now()) if _plausible(token) else None
+    if use is None:
         session.rollback()
         raise _unauthorized(
             "invalid_token",
             "The bearer token is not valid.",
             f'Bearer realm="{REALM}", error="invalid_token"',
         )
-    session.commit()  # records the token's last use
-    g.api_user = user
+    if use.recorded:
+        session.commit()  # the token's last use, apart from whatever the call does
+    g.api_user = use.user
 
 
 def _plausible(credential: str) -> bool:

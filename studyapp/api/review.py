@@ -23,8 +23,7 @@ from studyapp.scheduling.queue.daily import next_in_queue
 from studyapp.scheduling.queue.entries import QueueScope
 from studyapp.scheduling.rating import (
     CardNotFound,
-    find_card_state,
-    memory_of,
+    card_memory,
     rate_card,
     undo_last_rating,
 )
@@ -54,7 +53,7 @@ def next_review(query: NextCardQuery) -> NextCard | Response:
     if entry is None:
         return Response(status=204)
     card = study_card(session, user.id, entry.card_id)
-    memory = memory_of(find_card_state(session, user.id, entry.card_id))
+    memory = card_memory(session, user.id, entry.card_id)
     previews = preview_grades(memory, context.now, context.scheduler, card_id=entry.card_id)
     return NextCard.of(entry, card.concept_key, card.kind, card.faces, previews, context.now)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, or_, select, true
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from studyapp.decks.card_faces import CardFaces, make_faces
@@ -194,25 +194,38 @@ class StudyCard:
     faces: CardFaces
 
 
+_PARENT = aliased(Concept)
+_STUDY_CARD = (
+    select(
+        Card.kind,
+        Concept.id,
+        Concept.key,
+        Concept.title,
+        Concept.summary,
+        Concept.detail,
+        Deck.id,
+        Deck.title,
+        _PARENT.title,
+    )
+    .join(Concept, Concept.id == Card.concept_id)
+    .join(Deck, Deck.id == Concept.deck_id)
+    .outerjoin(_PARENT, _PARENT.id == Concept.parent_id)
+    .where(Card.id == bindparam("card_id"), visible_deck_clause(bindparam("user_id")))
+)
+
+
 def study_card(session: Session, user_id: int, card_id: int) -> StudyCard:
-    parent = aliased(Concept)
-    row = session.execute(
-        select(Card, Concept, Deck, parent.title)
-        .join(Concept, Concept.id == Card.concept_id)
-        .join(Deck, Deck.id == Concept.deck_id)
-        .outerjoin(parent, parent.id == Concept.parent_id)
-        .where(Card.id == card_id, visible_deck_clause(user_id))
-    ).one_or_none()
+    row = session.execute(_STUDY_CARD, {"card_id": card_id, "user_id": user_id}).one_or_none()
     if row is None:
         raise NotFound(f"There is no card {card_id} in your decks.")
-    card, concept, deck, parent_title = row
+    kind, concept_id, key, title, summary, detail, deck_id, deck_title, parent_title = row
     return StudyCard(
-        card_id=card.id,
-        kind=card.kind,
-        concept_id=concept.id,
-        concept_key=concept.key,
-        concept_title=concept.title,
-        deck_id=deck.id,
-        deck_title=deck.title,
-        faces=make_faces(card.kind, concept.title, concept.summary, concept.detail, parent_title),
+        card_id=card_id,
+        kind=kind,
+        concept_id=concept_id,
+        concept_key=key,
+        concept_title=title,
+        deck_id=deck_id,
+        deck_title=deck_title,
+        faces=make_faces(kind, title, summary, detail, parent_title),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fsrs import State
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -23,7 +23,7 @@ from studyapp.scheduling.memory import (
     next_memory_state,
 )
 from studyapp.scheduling.queue import kept as kept_queue
-from studyapp.scheduling.queue.daily import is_in_queue
+from studyapp.scheduling.queue.daily import CardPlace, is_in_queue
 from studyapp.scheduling.queue.entries import QueueScope
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, Concept, Deck, ReviewLog
@@ -78,6 +78,26 @@ def memory_of(state: CardState | None) -> MemoryState | None:
         due=state.due,
         last_review=state.last_review,
     )
+
+
+_CARD_MEMORY = select(
+    CardState.state,
+    CardState.step,
+    CardState.stability_days,
+    CardState.difficulty,
+    CardState.due,
+    CardState.last_review,
+).where(CardState.user_id == bindparam("user_id"), CardState.card_id == bindparam("card_id"))
+
+
+def card_memory(session: Session, user_id: int, card_id: int) -> MemoryState | None:
+    """The user's memory of the card (None while it is new to them): what the answer
+    buttons' previews start from."""
+    row = session.execute(_CARD_MEMORY, {"user_id": user_id, "card_id": card_id}).one_or_none()
+    if row is None:
+        return None
+    state, step, stability_days, difficulty, due, last_review = row
+    return MemoryState(State(state), step, stability_days, difficulty, due, last_review)
 
 
 def find_card_state(session: Session, user_id: int, card_id: int) -> CardState | None:
@@ -141,6 +161,58 @@ def rate_card(
         raise
 
 
+_STATES = CardState.__table__
+_LOGS = ReviewLog.__table__
+
+# The rated card, if the user may see it, with its concept and the user's state of it.
+_RATED_CARD = (
+    select(
+        Card.concept_id,
+        _STATES.c.id,
+        _STATES.c.state,
+        _STATES.c.step,
+        _STATES.c.stability_days,
+        _STATES.c.difficulty,
+        _STATES.c.due,
+        _STATES.c.last_review,
+        _STATES.c.reps,
+        _STATES.c.lapses,
+        _STATES.c.version,
+    )
+    .select_from(Card)
+    .join(Concept, Concept.id == Card.concept_id)
+    .join(Deck, Deck.id == Concept.deck_id)
+    .outerjoin(
+        _STATES,
+        (_STATES.c.card_id == Card.id) & (_STATES.c.user_id == bindparam("user_id")),
+    )
+    .where(Card.id == bindparam("card_id"), visible_deck_clause(bindparam("user_id")))
+)
+
+_MEMORY = (
+    "state",
+    "step",
+    "stability_days",
+    "difficulty",
+    "due",
+    "last_review",
+)
+# The new state: the row's version must still be the one read (optimistic locking, as the
+# ORM's version_id_col does), or another request rated the card meanwhile.
+_UPDATE_STATE = (
+    update(_STATES)
+    .where(_STATES.c.id == bindparam("state_id"), _STATES.c.version == bindparam("read_version"))
+    .values(
+        **{name: bindparam(f"new_{name}") for name in _MEMORY},
+        reps=bindparam("new_reps"),
+        lapses=bindparam("new_lapses"),
+        version=_STATES.c.version + 1,
+    )
+)
+_INSERT_STATE = insert(_STATES)
+_INSERT_LOG = insert(_LOGS).returning(_LOGS.c.id)
+
+
 def apply_rating(
     session: Session,
     context: StudyContext,
@@ -159,17 +231,20 @@ def apply_rating(
     ``require_in_queue=False`` accepts a card that is not due, of any deck the
     user may see (a quiz reviews cards early, and starting one adds its deck to
     the user's studies; FSRS accounts for the shorter elapsed time).
+
+    A rating is a few statements whatever the size of the collection: the card and
+    its state in one read, the check on that one card's place in the queue, then the
+    state, the log row and the kept queue's entries written.
     """
-    card = session.scalars(
-        select(Card)
-        .join(Concept, Concept.id == Card.concept_id)
-        .join(Deck, Deck.id == Concept.deck_id)
-        .where(Card.id == card_id, visible_deck_clause(context.user_id))
-    ).one_or_none()
-    if card is None:
+    user_id = context.user_id
+    row = session.execute(_RATED_CARD, {"user_id": user_id, "card_id": card_id}).one_or_none()
+    if row is None:
         raise CardNotFound(f"There is no card {card_id} in your decks.")
-    if require_in_queue and not is_in_queue(session, context, card_id, scope):
-        if not _is_studied(session, context.user_id, card_id):
+    concept_id, state_id, state, step, stability, difficulty, due, last_review = row[:8]
+    reps, lapses, version = row[8:]
+    place = CardPlace(card_id, concept_id, state, due)
+    if require_in_queue and not is_in_queue(session, context, card_id, scope, place=place):
+        if not _is_studied(session, user_id, card_id):
             raise DeckNotStudied(
                 "That card's deck is not one you study; add the deck to your studies first."
             )
@@ -177,41 +252,71 @@ def apply_rating(
             "That card is not due for you now; it was already answered or is scheduled later."
         )
 
-    row = find_card_state(session, context.user_id, card_id)
-    before = memory_of(row)
-    after = next_memory_state(before, grade, context.now, context.scheduler, card_id=card_id)
-    if row is None:
-        row = CardState(user_id=context.user_id, card_id=card_id, reps=0, lapses=0)
-        session.add(row)
-    _store(row, after)
-    row.reps += 1
-    if _is_lapse(before, grade):
-        row.lapses += 1
-
-    log = ReviewLog(
-        user_id=context.user_id,
-        card_id=card_id,
-        rating=int(grade),
-        reviewed_at=context.now,
-        duration_ms=duration_ms,
-        request_id=request_id,
-        before_state=before.state.value if before else None,
-        before_step=before.step if before else None,
-        before_stability_days=before.stability_days if before else None,
-        before_difficulty=before.difficulty if before else None,
-        before_due=before.due if before else None,
-        before_last_review=before.last_review if before else None,
-        after_state=after.state.value,
-        after_step=after.step,
-        after_stability_days=after.stability_days,
-        after_difficulty=after.difficulty,
-        after_due=after.due,
+    before = (
+        None
+        if state is None
+        else MemoryState(State(state), step, stability, difficulty, due, last_review)
     )
-    session.add(log)
+    after = next_memory_state(before, grade, context.now, context.scheduler, card_id=card_id)
+    memory = {
+        "state": after.state.value,
+        "step": after.step,
+        "stability_days": after.stability_days,
+        "difficulty": after.difficulty,
+        "due": after.due,
+        "last_review": after.last_review,
+    }
+    if state_id is None:
+        session.execute(
+            _INSERT_STATE,
+            {"user_id": user_id, "card_id": card_id, **memory, "reps": 1, "lapses": 0},
+        )
+    else:
+        updated = session.execute(
+            _UPDATE_STATE,
+            {
+                "state_id": state_id,
+                "read_version": version,
+                **{f"new_{name}": value for name, value in memory.items()},
+                "new_reps": reps + 1,
+                "new_lapses": lapses + (1 if _is_lapse(before, grade) else 0),
+            },
+        )
+        if updated.rowcount != 1:
+            raise StaleDataError("the card's state changed since it was read")
+        _forget_loaded_state(session, state_id)
+    log_id = session.scalar(
+        _INSERT_LOG,
+        {
+            "user_id": user_id,
+            "card_id": card_id,
+            "rating": int(grade),
+            "reviewed_at": context.now,
+            "duration_ms": duration_ms,
+            "request_id": request_id,
+            "before_state": before.state.value if before else None,
+            "before_step": before.step if before else None,
+            "before_stability_days": before.stability_days if before else None,
+            "before_difficulty": before.difficulty if before else None,
+            "before_due": before.due if before else None,
+            "before_last_review": before.last_review if before else None,
+            "after_state": after.state.value,
+            "after_step": after.step,
+            "after_stability_days": after.stability_days,
+            "after_difficulty": after.difficulty,
+            "after_due": after.due,
+        },
+    )
     # The concept is done for today: its other cards leave the kept queues.
-    kept_queue.remove_concept(session, context.user_id, card.concept_id)
-    session.flush()
-    return RatingResult(card_id=card_id, memory=after, review_log_id=log.id, replayed=False)
+    kept_queue.remove_concept(session, user_id, concept_id)
+    return RatingResult(card_id=card_id, memory=after, review_log_id=log_id, replayed=False)
+
+
+def _forget_loaded_state(session: Session, state_id: int) -> None:
+    """A CardState this session loaded before the rating is out of date now."""
+    loaded = session.identity_map.get(session.identity_key(CardState, state_id))
+    if loaded is not None:
+        session.expire(loaded)
 
 
 def _is_studied(session: Session, user_id: int, card_id: int) -> bool:
@@ -240,25 +345,31 @@ def _is_lapse(before: MemoryState | None, grade: Grade) -> bool:
     return before is not None and before.state == State.Review and grade == Grade.AGAIN
 
 
+_REPLAYED = select(
+    _LOGS.c.id,
+    _LOGS.c.card_id,
+    _LOGS.c.reviewed_at,
+    _LOGS.c.after_state,
+    _LOGS.c.after_step,
+    _LOGS.c.after_stability_days,
+    _LOGS.c.after_difficulty,
+    _LOGS.c.after_due,
+).where(_LOGS.c.user_id == bindparam("user_id"), _LOGS.c.request_id == bindparam("request_id"))
+
+
 def _replay(session: Session, user_id: int, request_id: str, card_id: int) -> RatingResult | None:
-    log = session.scalars(
-        select(ReviewLog).where(ReviewLog.user_id == user_id, ReviewLog.request_id == request_id)
+    row = session.execute(
+        _REPLAYED, {"user_id": user_id, "request_id": request_id}
     ).one_or_none()
-    if log is None:
+    if row is None:
         return None
-    if log.card_id != card_id:
+    log_id, logged_card_id, reviewed_at, state, step, stability, difficulty, due = row
+    if logged_card_id != card_id:
         raise RequestIdReused(f"request_id {request_id!r} was already used for another card.")
     return RatingResult(
-        card_id=log.card_id,
-        memory=MemoryState(
-            state=State(log.after_state),
-            step=log.after_step,
-            stability_days=log.after_stability_days,
-            difficulty=log.after_difficulty,
-            due=log.after_due,
-            last_review=log.reviewed_at,
-        ),
-        review_log_id=log.id,
+        card_id=logged_card_id,
+        memory=MemoryState(State(state), step, stability, difficulty, due, reviewed_at),
+        review_log_id=log_id,
         replayed=True,
     )
 

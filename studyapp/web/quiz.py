@@ -25,7 +25,7 @@ from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.quiz import quizzes as quizzes
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
-from studyapp.scheduling.rating import ReviewError, find_card_state, memory_of
+from studyapp.scheduling.rating import ReviewError, card_memory
 from studyapp.storage.models import QuizMode
 from studyapp.web.forms import MAX_DURATION_MS
 from studyapp.web.runtime import db_session, study_context
@@ -139,7 +139,7 @@ def _rating_buttons(question: quizzes.QuestionView) -> list[dict[str, Any]]:
     intervals: dict[Grade, str] = {}
     if not question.practice_only:
         context = study_context(current_user)
-        before = memory_of(find_card_state(db_session(), current_user.id, question.card_id))
+        before = card_memory(db_session(), current_user.id, question.card_id)
         previews = preview_grades(before, context.now, context.scheduler, card_id=question.card_id)
         intervals = {
             grade: format_interval(state.due - context.now) for grade, state in previews.items()

@@ -141,7 +141,7 @@ def study() -> str:
         )
 
     card = study_card(session, current_user.id, entry.card_id)
-    before = review.memory_of(review.find_card_state(session, current_user.id, card.card_id))
+    before = review.card_memory(session, current_user.id, card.card_id)
     previews = preview_grades(before, context.now, context.scheduler, card_id=card.card_id)
     buttons = [
         {

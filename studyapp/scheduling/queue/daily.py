@@ -10,10 +10,11 @@ a few indexed reads however many cards the learner has.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from studyapp.scheduling.queue import kept as kept_queue
@@ -26,7 +27,7 @@ from studyapp.scheduling.queue.entries import (
 from studyapp.scheduling.queue.learning import LEARNING_STATES, learning_cards
 from studyapp.scheduling.queue.limits import daily_limits
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.storage.models import CardState
+from studyapp.storage.models import Card, CardState
 
 
 def todays_queue(
@@ -73,17 +74,46 @@ def next_in_queue(
     return ahead[0] if ahead else None
 
 
+_CARD_PLACE = (
+    select(Card.concept_id, CardState.state, CardState.due)
+    .select_from(Card)
+    .outerjoin(
+        CardState,
+        (CardState.card_id == Card.id) & (CardState.user_id == bindparam("user_id")),
+    )
+    .where(Card.id == bindparam("card_id"))
+)
+
+
+@dataclass(frozen=True)
+class CardPlace:
+    """What the queue needs to know of one card to place it: its concept and its state."""
+
+    card_id: int
+    concept_id: int
+    state: int | None  # FSRS state; None while the card is new to the learner
+    due: datetime | None
+
+
 def is_in_queue(
-    session: Session, context: StudyContext, card_id: int, scope: QueueScope = QueueScope()
+    session: Session,
+    context: StudyContext,
+    card_id: int,
+    scope: QueueScope = QueueScope(),
+    *,
+    place: CardPlace | None = None,
 ) -> bool:
     """Whether the card is in today's queue for ``scope`` now, worked out for that card alone
-    (the whole queue is read only for a learning card shown early)."""
-    state = session.execute(
-        select(CardState.state, CardState.due).where(
-            CardState.user_id == context.user_id, CardState.card_id == card_id
-        )
-    ).one_or_none()
-    if state is not None and state.state in LEARNING_STATES:
+    (the whole queue is read only for a learning card shown early). ``place`` spares
+    reading the card again when the caller has."""
+    if place is None:
+        row = session.execute(
+            _CARD_PLACE, {"user_id": context.user_id, "card_id": card_id}
+        ).one_or_none()
+        if row is None:
+            return False
+        place = CardPlace(card_id, *row)
+    if place.state in LEARNING_STATES:
         learning = learning_cards(session, context, scope)
         entry = next((entry for entry in learning if entry.card_id == card_id), None)
         if entry is None:
@@ -94,10 +124,10 @@ def is_in_queue(
         return queue.learning_ahead and queue.contains(card_id)
     limits = daily_limits(session, context)
     kept = kept_queue.todays(session, context, scope)
-    if state is not None:
-        if state.state != State.Review.value:
+    if place.state is not None:
+        if place.state != State.Review.value:
             return False
-        rank = kept_queue.review_rank(session, kept, card_id)
+        rank = kept_queue.review_rank(session, kept, card_id, place.concept_id)
         return rank is not None and rank < limits.reviews_left
     if not limits.new_left:
         return False

@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import delete, func, insert, select, tuple_
+from sqlalchemy import Select, bindparam, delete, func, insert, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -38,7 +40,7 @@ from studyapp.scheduling.memory import forgetting_curve
 from studyapp.scheduling.queue.entries import DailyLimits, QueueEntry, QueueKind, QueueScope
 from studyapp.scheduling.queue.learning import learning_cards
 from studyapp.scheduling.queue.limits import concepts_rated_today
-from studyapp.scheduling.queue.scope import restrict_to_scope
+from studyapp.scheduling.queue.scope import ScopeShape, prepared, scope_parameters, scoped
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import (
     CARD_KIND_ORDER,
@@ -53,64 +55,117 @@ from studyapp.storage.models import (
 # Session.info key: set when a kept queue was written, so the request commits it.
 WROTE_KEPT_QUEUE = "studyapp.kept_queue_written"
 
+_QUEUES = DayQueue.__table__
 _ENTRIES = DayQueueEntry.__table__
+_MOMENT = DayQueue.day_starts_at.type
+_REVIEW = QueueKind.REVIEW.value
+_NEW = QueueKind.NEW.value
 
 
-def todays(session: Session, context: StudyContext, scope: QueueScope) -> DayQueue:
+@dataclass(frozen=True)
+class KeptQueue:
+    """A kept queue's row: which learner and day it is for, and where its new cards end."""
+
+    id: int
+    user_id: int
+    day_starts_at: datetime
+    basis: str
+    # The last kept new card's deck and map position; None when none is left beyond.
+    new_after_deck_id: int | None
+    new_after_map_order: int | None
+
+
+_KEPT = select(
+    _QUEUES.c.id,
+    _QUEUES.c.user_id,
+    _QUEUES.c.day_starts_at,
+    _QUEUES.c.basis,
+    _QUEUES.c.new_after_deck_id,
+    _QUEUES.c.new_after_map_order,
+).where(_QUEUES.c.user_id == bindparam("user_id"), _QUEUES.c.scope_key == bindparam("scope_key"))
+
+_STUDIED_DECKS = (
+    select(Deck.id, Deck.content_version)
+    .where(studied_deck_clause(bindparam("user_id")))
+    .order_by(Deck.id)
+)
+
+_REVIEWS = (
+    select(
+        _ENTRIES.c.card_id,
+        _ENTRIES.c.concept_id,
+        _ENTRIES.c.deck_id,
+        _ENTRIES.c.due,
+        _ENTRIES.c.retrievability,
+    )
+    .where(_ENTRIES.c.queue_id == bindparam("queue_id"), _ENTRIES.c.kind == _REVIEW)
+    .order_by(_ENTRIES.c.position)
+    .limit(bindparam("limit"))
+)
+
+_NEW_ENTRIES = (
+    select(_ENTRIES.c.card_id, _ENTRIES.c.concept_id, _ENTRIES.c.deck_id)
+    .where(_ENTRIES.c.queue_id == bindparam("queue_id"), _ENTRIES.c.kind == _NEW)
+    .order_by(_ENTRIES.c.position)
+    .limit(bindparam("limit"))
+)
+
+_BEFORE = _ENTRIES.alias("before")
+_REVIEW_RANK = select(
+    select(func.count())
+    .where(
+        _BEFORE.c.queue_id == _ENTRIES.c.queue_id,
+        _BEFORE.c.kind == _REVIEW,
+        _BEFORE.c.position < _ENTRIES.c.position,
+    )
+    .scalar_subquery()
+).where(
+    _ENTRIES.c.user_id == bindparam("user_id"),
+    _ENTRIES.c.concept_id == bindparam("concept_id"),
+    _ENTRIES.c.queue_id == bindparam("queue_id"),
+    _ENTRIES.c.kind == _REVIEW,
+    _ENTRIES.c.card_id == bindparam("card_id"),
+)
+
+_REMOVE_CONCEPT = delete(_ENTRIES).where(
+    _ENTRIES.c.user_id == bindparam("user_id"), _ENTRIES.c.concept_id == bindparam("concept_id")
+)
+
+
+def todays(session: Session, context: StudyContext, scope: QueueScope) -> KeptQueue:
     """The learner's kept queue for ``scope`` today, built now if there is none that holds."""
     basis = _basis(session, context)
-    kept = session.scalars(
-        select(DayQueue).where(
-            DayQueue.user_id == context.user_id, DayQueue.scope_key == scope.key
-        )
+    row = session.execute(
+        _KEPT, {"user_id": context.user_id, "scope_key": scope.key}
     ).one_or_none()
-    if kept is not None and kept.day_starts_at == context.day.starts_at and kept.basis == basis:
-        return kept
+    if row is not None:
+        kept = KeptQueue(*row)
+        if kept.day_starts_at == context.day.starts_at and kept.basis == basis:
+            return kept
     return _build(session, context, scope, basis)
 
 
-def reviews(session: Session, kept: DayQueue, *, limit: int) -> list[QueueEntry]:
+def reviews(session: Session, kept: KeptQueue, *, limit: int) -> list[QueueEntry]:
     """The first ``limit`` review cards still in the kept queue, in the day's order."""
     if limit <= 0:
         return []
-    rows = session.execute(
-        select(
-            _ENTRIES.c.card_id,
-            _ENTRIES.c.concept_id,
-            _ENTRIES.c.deck_id,
-            _ENTRIES.c.due,
-            _ENTRIES.c.retrievability,
-        )
-        .where(_ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.REVIEW.value)
-        .order_by(_ENTRIES.c.position)
-        .limit(limit)
-    ).all()
+    rows = session.execute(_REVIEWS, {"queue_id": kept.id, "limit": limit}).all()
     return [
         QueueEntry(card_id, concept_id, deck_id, QueueKind.REVIEW, due, chance)
         for card_id, concept_id, deck_id, due, chance in rows
     ]
 
 
-def review_rank(session: Session, kept: DayQueue, card_id: int) -> int | None:
+def review_rank(session: Session, kept: KeptQueue, card_id: int, concept_id: int) -> int | None:
     """How many kept reviews come before this card today; None if it is not one of them."""
-    position = session.scalar(
-        select(_ENTRIES.c.position).where(
-            _ENTRIES.c.user_id == kept.user_id,
-            _ENTRIES.c.concept_id
-            == select(Card.concept_id).where(Card.id == card_id).scalar_subquery(),
-            _ENTRIES.c.queue_id == kept.id,
-            _ENTRIES.c.kind == QueueKind.REVIEW.value,
-            _ENTRIES.c.card_id == card_id,
-        )
-    )
-    if position is None:
-        return None
     return session.scalar(
-        select(func.count()).where(
-            _ENTRIES.c.queue_id == kept.id,
-            _ENTRIES.c.kind == QueueKind.REVIEW.value,
-            _ENTRIES.c.position < position,
-        )
+        _REVIEW_RANK,
+        {
+            "user_id": kept.user_id,
+            "concept_id": concept_id,
+            "queue_id": kept.id,
+            "card_id": card_id,
+        },
     )
 
 
@@ -118,7 +173,7 @@ def new_cards(
     session: Session,
     context: StudyContext,
     scope: QueueScope,
-    kept: DayQueue,
+    kept: KeptQueue,
     limits: DailyLimits,
     shown_reviews: Sequence[QueueEntry],
     *,
@@ -132,10 +187,7 @@ def new_cards(
     buried = {entry.concept_id for entry in shown_reviews}
     while True:
         rows = session.execute(
-            select(_ENTRIES.c.card_id, _ENTRIES.c.concept_id, _ENTRIES.c.deck_id)
-            .where(_ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.NEW.value)
-            .order_by(_ENTRIES.c.position)
-            .limit(wanted + len(buried))
+            _NEW_ENTRIES, {"queue_id": kept.id, "limit": wanted + len(buried)}
         ).all()
         picked = [
             QueueEntry(card_id, concept_id, deck_id, QueueKind.NEW, None)
@@ -144,67 +196,63 @@ def new_cards(
         ][:wanted]
         if len(picked) == wanted or kept.new_after_deck_id is None:
             return picked
-        _keep_more_new_cards(session, context, scope, kept, wanted - len(picked))
+        kept = _keep_more_new_cards(session, context, scope, kept, wanted - len(picked))
 
 
 def remove_concept(session: Session, user_id: int, concept_id: int) -> None:
     """A card of this concept was rated: none of its cards is shown again today."""
-    session.execute(
-        delete(DayQueueEntry).where(
-            DayQueueEntry.user_id == user_id, DayQueueEntry.concept_id == concept_id
-        )
-    )
+    session.execute(_REMOVE_CONCEPT, {"user_id": user_id, "concept_id": concept_id})
 
 
 def forget(session: Session, user_id: int) -> None:
     """Drop the learner's kept queues; the next request builds them again."""
-    session.execute(delete(DayQueueEntry).where(DayQueueEntry.user_id == user_id))
-    session.execute(delete(DayQueue).where(DayQueue.user_id == user_id))
+    session.execute(delete(_ENTRIES).where(_ENTRIES.c.user_id == user_id))
+    session.execute(delete(_QUEUES).where(_QUEUES.c.user_id == user_id))
 
 
 def _basis(session: Session, context: StudyContext) -> str:
     """What a kept queue depends on besides the day: the decks the learner studies (each
     import renews a deck's version, which covers added, moved and retired concepts) and
     the forgetting curve that orders the reviews."""
-    decks = session.execute(
-        select(Deck.id, Deck.content_version)
-        .where(studied_deck_clause(context.user_id))
-        .order_by(Deck.id)
-    ).all()
+    decks = session.execute(_STUDIED_DECKS, {"user_id": context.user_id}).all()
     curve = forgetting_curve(context.scheduler)
     text = f"{curve.factor!r}:{curve.decay!r}|" + ",".join(f"{i}:{v}" for i, v in decks)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def _build(session: Session, context: StudyContext, scope: QueueScope, basis: str) -> DayQueue:
+@prepared
+def _due_reviews_statement(scope_shape: ScopeShape) -> Select:
+    return scoped(
+        select(
+            CardState.card_id,
+            Card.concept_id,
+            Concept.deck_id,
+            CardState.due,
+            CardState.stability_days,
+            CardState.last_review,
+        )
+        .join(Card, Card.id == CardState.card_id)
+        .where(
+            CardState.user_id == bindparam("user_id"),
+            CardState.state == State.Review.value,
+            CardState.due < bindparam("day_ends_at", type_=_MOMENT),
+        ),
+        scope_shape,
+    )
+
+
+def _build(session: Session, context: StudyContext, scope: QueueScope, basis: str) -> KeptQueue:
     """Work out the day's review order and first new cards for ``scope`` and keep them."""
     day = context.day
     seen = concepts_rated_today(session, context)
     seen.update(entry.concept_id for entry in learning_cards(session, context, scope))
     _drop_other_days(session, context)
     queue_id = _upsert_queue(session, context, scope, basis)
-    session.execute(delete(DayQueueEntry).where(DayQueueEntry.queue_id == queue_id))
+    session.execute(delete(_ENTRIES).where(_ENTRIES.c.queue_id == queue_id))
 
     rows = session.execute(
-        restrict_to_scope(
-            select(
-                CardState.card_id,
-                Card.concept_id,
-                Concept.deck_id,
-                CardState.due,
-                CardState.stability_days,
-                CardState.last_review,
-            )
-            .join(Card, Card.id == CardState.card_id)
-            .where(
-                CardState.user_id == context.user_id,
-                CardState.state == State.Review.value,
-                CardState.due < day.ends_at,
-            ),
-            context.user_id,
-            scope,
-            session,
-        )
+        _due_reviews_statement(scope),
+        {**scope_parameters(context.user_id, scope), "day_ends_at": day.ends_at},
     ).all()
     curve = forgetting_curve(context.scheduler)
     ranked = sorted(
@@ -223,7 +271,7 @@ def _build(session: Session, context: StudyContext, scope: QueueScope, basis: st
             {
                 "queue_id": queue_id,
                 "user_id": context.user_id,
-                "kind": QueueKind.REVIEW.value,
+                "kind": _REVIEW,
                 "position": len(entries),
                 "card_id": card_id,
                 "concept_id": concept_id,
@@ -236,11 +284,9 @@ def _build(session: Session, context: StudyContext, scope: QueueScope, basis: st
     # within today's limit do, and that is known when the queue is read (new_cards).
     review_concepts = {entry["concept_id"] for entry in entries}
     if entries:
-        session.execute(insert(DayQueueEntry), entries)
-    kept = session.get(DayQueue, queue_id)
-    assert kept is not None
-    kept.new_after_deck_id = kept.new_after_map_order = None
-    _keep_new_cards(
+        session.execute(insert(_ENTRIES), entries)
+    kept = KeptQueue(queue_id, context.user_id, day.starts_at, basis, None, None)
+    kept = _keep_new_cards(
         session,
         context,
         scope,
@@ -255,13 +301,13 @@ def _build(session: Session, context: StudyContext, scope: QueueScope, basis: st
 
 def _drop_other_days(session: Session, context: StudyContext) -> None:
     """Queues the learner kept on earlier days (or under an earlier time zone) are no use."""
-    stale = select(DayQueue.id).where(
-        DayQueue.user_id == context.user_id, DayQueue.day_starts_at != context.day.starts_at
+    stale = select(_QUEUES.c.id).where(
+        _QUEUES.c.user_id == context.user_id, _QUEUES.c.day_starts_at != context.day.starts_at
     )
-    session.execute(delete(DayQueueEntry).where(DayQueueEntry.queue_id.in_(stale)))
+    session.execute(delete(_ENTRIES).where(_ENTRIES.c.queue_id.in_(stale)))
     session.execute(
-        delete(DayQueue).where(
-            DayQueue.user_id == context.user_id, DayQueue.day_starts_at != context.day.starts_at
+        delete(_QUEUES).where(
+            _QUEUES.c.user_id == context.user_id, _QUEUES.c.day_starts_at != context.day.starts_at
         )
     )
 
@@ -283,67 +329,82 @@ def _upsert_queue(session: Session, context: StudyContext, scope: QueueScope, ba
     }
     dialect = session.get_bind().dialect.name
     upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = upsert(DayQueue).values(**values)
+    statement = upsert(_QUEUES).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["user_id", "scope_key"],
         set_={name: statement.excluded[name] for name in values if name != "user_id"},
-    ).returning(DayQueue.id)
-    queue_id = session.scalar(statement)
-    kept = session.get(DayQueue, queue_id)
-    if kept is not None:
-        session.refresh(kept)
-    return queue_id
+    ).returning(_QUEUES.c.id)
+    return session.scalar(statement)
 
 
 def _keep_more_new_cards(
-    session: Session, context: StudyContext, scope: QueueScope, kept: DayQueue, wanted: int
-) -> None:
+    session: Session, context: StudyContext, scope: QueueScope, kept: KeptQueue, wanted: int
+) -> KeptQueue:
     """Some kept new cards were buried since the queue was built: keep the next ones too."""
     exclude = concepts_rated_today(session, context)
     exclude.update(entry.concept_id for entry in learning_cards(session, context, scope))
     exclude.update(
         session.scalars(
             select(_ENTRIES.c.concept_id).where(
-                _ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.NEW.value
+                _ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == _NEW
             )
         )
     )
     after = (kept.new_after_deck_id, kept.new_after_map_order)
-    _keep_new_cards(session, context, scope, kept, wanted=wanted, exclude=exclude, after=after)
+    return _keep_new_cards(
+        session, context, scope, kept, wanted=wanted, exclude=exclude, after=after
+    )
+
+
+@prepared
+def _new_cards_statement(scope_shape: ScopeShape) -> Select:
+    return scoped(
+        select(Card.id, Card.concept_id, Concept.deck_id, Concept.map_order, Card.kind)
+        .outerjoin(
+            CardState,
+            (CardState.card_id == Card.id) & (CardState.user_id == bindparam("user_id")),
+        )
+        .where(
+            CardState.id.is_(None),
+            tuple_(Concept.deck_id, Concept.map_order)
+            > tuple_(bindparam("after_deck_id"), bindparam("after_map_order")),
+        )
+        .order_by(Concept.deck_id, Concept.map_order)
+        .limit(bindparam("limit")),
+        scope_shape,
+    )
 
 
 def _keep_new_cards(
     session: Session,
     context: StudyContext,
     scope: QueueScope,
-    kept: DayQueue,
+    kept: KeptQueue,
     *,
     wanted: int,
     exclude: set[int],
     after: tuple[int | None, int | None] | None,
-) -> None:
+) -> KeptQueue:
     """Keep the next ``wanted`` new cards in map order (one per concept, none of
-    ``exclude``), after the concept ``after`` names (deck id, map order), if any."""
+    ``exclude``), after the concept ``after`` names (deck id, map order), if any;
+    returns the queue with its new resume point."""
     kind_rank = {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)}
-    query = (
-        select(Card.id, Card.concept_id, Concept.deck_id, Concept.map_order, Card.kind)
-        .outerjoin(
-            CardState,
-            (CardState.card_id == Card.id) & (CardState.user_id == context.user_id),
-        )
-        .where(CardState.id.is_(None))
-        .order_by(Concept.deck_id, Concept.map_order)
-    )
-    if after is not None:
-        query = query.where(tuple_(Concept.deck_id, Concept.map_order) > tuple_(*after))
-    query = restrict_to_scope(query, context.user_id, scope, session)
     # Each concept has at most one card per kind, and every concept skipped or
     # picked holds back at most that many rows.
     rows_needed = len(CARD_KIND_ORDER) * (wanted + len(exclude)) + len(CARD_KIND_ORDER)
-    rows = session.execute(query.limit(rows_needed)).all()
+    after_deck_id, after_map_order = after if after is not None else (0, -1)
+    rows = session.execute(
+        _new_cards_statement(scope),
+        {
+            **scope_parameters(context.user_id, scope),
+            "after_deck_id": after_deck_id,
+            "after_map_order": after_map_order,
+            "limit": rows_needed,
+        },
+    ).all()
     first_position = session.scalar(
         select(func.coalesce(func.max(_ENTRIES.c.position), -1) + 1).where(
-            _ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == QueueKind.NEW.value
+            _ENTRIES.c.queue_id == kept.id, _ENTRIES.c.kind == _NEW
         )
     )
     best: dict[int, tuple] = {}
@@ -364,7 +425,7 @@ def _keep_new_cards(
         {
             "queue_id": kept.id,
             "user_id": context.user_id,
-            "kind": QueueKind.NEW.value,
+            "kind": _NEW,
             "position": first_position + index,
             "card_id": best[concept_id][1],
             "concept_id": concept_id,
@@ -375,16 +436,18 @@ def _keep_new_cards(
         for index, concept_id in enumerate(picked)
     ]
     if entries:
-        session.execute(insert(DayQueueEntry), entries)
+        session.execute(insert(_ENTRIES), entries)
+    resume: tuple[int | None, int | None] = (None, None)
     exhausted = len(rows) < rows_needed and len(picked) == len(complete)
-    if exhausted:
-        kept.new_after_deck_id = kept.new_after_map_order = None
-    elif picked:
-        _, _, deck_id, map_order = best[picked[-1]]
-        kept.new_after_deck_id, kept.new_after_map_order = deck_id, map_order
-    elif complete:
-        # Every concept read was excluded: carry on after the last complete one.
-        _, _, deck_id, map_order = best[complete[-1]]
-        kept.new_after_deck_id, kept.new_after_map_order = deck_id, map_order
-    session.flush()
+    if not exhausted and (picked or complete):
+        # Carry on after the last kept concept (or, when every one read was excluded,
+        # after the last complete one).
+        last = picked[-1] if picked else complete[-1]
+        resume = (best[last][2], best[last][3])
+    session.execute(
+        update(_QUEUES)
+        .where(_QUEUES.c.id == kept.id)
+        .values(new_after_deck_id=resume[0], new_after_map_order=resume[1])
+    )
     session.info[WROTE_KEPT_QUEUE] = True
+    return KeptQueue(kept.id, kept.user_id, kept.day_starts_at, kept.basis, *resume)

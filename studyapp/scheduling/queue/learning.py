@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 from fsrs import State
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from studyapp.scheduling.queue.entries import QueueEntry, QueueKind, QueueScope
-from studyapp.scheduling.queue.scope import restrict_to_scope
+from studyapp.scheduling.queue.scope import ScopeShape, prepared, scope_parameters, scoped
 from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.models import Card, CardState, Concept
 
 LEARNING_STATES = (State.Learning.value, State.Relearning.value)
+
+
+@prepared
+def _learning_statement(scope_shape: ScopeShape) -> Select:
+    return scoped(
+        select(CardState.card_id, Card.concept_id, Concept.deck_id, CardState.due)
+        .join(Card, Card.id == CardState.card_id)
+        .where(
+            CardState.user_id == bindparam("user_id"),
+            CardState.state.in_(LEARNING_STATES),
+            CardState.due < bindparam("day_ends_at", type_=CardState.due.type),
+        )
+        .order_by(CardState.due, CardState.card_id),
+        scope_shape,
+    )
 
 
 def learning_cards(session: Session, context: StudyContext, scope: QueueScope) -> list[QueueEntry]:
@@ -20,19 +35,8 @@ def learning_cards(session: Session, context: StudyContext, scope: QueueScope) -
     Their concepts' other cards are buried for the day.
     """
     rows = session.execute(
-        restrict_to_scope(
-            select(CardState.card_id, Card.concept_id, Concept.deck_id, CardState.due)
-            .join(Card, Card.id == CardState.card_id)
-            .where(
-                CardState.user_id == context.user_id,
-                CardState.state.in_(LEARNING_STATES),
-                CardState.due < context.day.ends_at,
-            )
-            .order_by(CardState.due, CardState.card_id),
-            context.user_id,
-            scope,
-            session,
-        )
+        _learning_statement(scope),
+        {**scope_parameters(context.user_id, scope), "day_ends_at": context.day.ends_at},
     ).all()
     return [
         QueueEntry(card_id, concept_id, deck_id, QueueKind.LEARNING, due)
