@@ -246,9 +246,9 @@ def create_quiz(
         scheduler_settings=context.scheduler,
         due_before=context.day.ends_at,  # as the map counts (branch mastery has no due counts)
     )
-    deck_nodes = list(_preorder(forest))
+    deck_nodes = list(preorder(forest))
     branch_root = next(node for node in deck_nodes if node.id == subtree_id)
-    branch = list(_preorder([branch_root]))
+    branch = list(preorder([branch_root]))
     assert branch_root.subtree is not None
     before = branch_root.subtree
 
@@ -307,10 +307,11 @@ def create_quiz(
     return quiz
 
 
-def _preorder(nodes: list[ConceptNode]) -> Iterator[ConceptNode]:
+def preorder(nodes: list[ConceptNode]) -> Iterator[ConceptNode]:
+    """Every node of the forest, each parent before its children (map order)."""
     for node in nodes:
         yield node
-        yield from _preorder(node.children)
+        yield from preorder(node.children)
 
 
 def _plan_questions(branch: list[ConceptNode], mode: QuizMode) -> list[tuple[int, int, str]]:
@@ -342,7 +343,8 @@ def get_quiz(session: Session, user_id: int, quiz_id: int) -> Quiz:
     return quiz
 
 
-def _first_unanswered(session: Session, quiz_id: int) -> QuizQuestion | None:
+def first_unanswered(session: Session, quiz_id: int) -> QuizQuestion | None:
+    """The quiz's current question: its first unanswered one, or None when it is over."""
     return session.scalars(
         select(QuizQuestion)
         .where(QuizQuestion.quiz_id == quiz_id, QuizQuestion.answered_at.is_(None))
@@ -354,14 +356,14 @@ def _first_unanswered(session: Session, quiz_id: int) -> QuizQuestion | None:
 def current_question(session: Session, user_id: int, quiz_id: int) -> QuestionView | None:
     """The first unanswered question of the user's quiz, or None when it is over."""
     quiz = get_quiz(session, user_id, quiz_id)
-    question = _first_unanswered(session, quiz.id)
+    question = first_unanswered(session, quiz.id)
     if question is None:
         return None
     concept = session.get(Concept, question.concept_id)
     card = session.get(Card, question.card_id)
     assert concept is not None and card is not None
     parent = session.get(Concept, concept.parent_id) if concept.parent_id else None
-    deck_title, subtree_title = _titles_of(session, quiz)
+    deck_title, subtree_title = titles_of(session, quiz)
     faces = make_faces(
         card.kind, concept.title, concept.summary, concept.detail, parent.title if parent else None
     )
@@ -397,7 +399,8 @@ def current_question(session: Session, user_id: int, quiz_id: int) -> QuestionVi
     )
 
 
-def _titles_of(session: Session, quiz: Quiz) -> tuple[str, str]:
+def titles_of(session: Session, quiz: Quiz) -> tuple[str, str]:
+    """The titles of the quiz's deck and of its branch's root concept."""
     deck_title, subtree_title = session.execute(
         select(Deck.title, Concept.title)
         .join(Concept, Concept.deck_id == Deck.id)
@@ -482,7 +485,7 @@ def answer_question(
         raise QuestionNotCurrent(f"Question {question_id} is not a question of quiz {quiz.id}.")
     if question.answered_at is not None:
         return _stored_result(session, quiz, question)
-    current = _first_unanswered(session, quiz.id)
+    current = first_unanswered(session, quiz.id)
     if current is None or current.id != question.id:
         # Perhaps answered since this session loaded it (a double click's twin).
         session.refresh(question)
@@ -607,7 +610,7 @@ def _stored_result(session: Session, quiz: Quiz, question: QuizQuestion) -> Answ
         chosen_concept_id=question.chosen_concept_id,
         applied_to_fsrs=question.applied_to_fsrs,
         replayed=True,
-        finished=_first_unanswered(session, quiz.id) is None,
+        finished=first_unanswered(session, quiz.id) is None,
     )
 
 
@@ -656,7 +659,7 @@ def quiz_results(session: Session, context: StudyContext, quiz_id: int) -> QuizR
     for result in by_concept.values():
         result.answers.sort(key=lambda answer: kind_rank.get(answer.prompt_kind, len(kind_rank)))
     concepts = sorted(by_concept.values(), key=lambda result: map_order.get(result.concept_id, 0))
-    deck_title, subtree_title = _titles_of(session, quiz)
+    deck_title, subtree_title = titles_of(session, quiz)
     return QuizResults(
         quiz_id=quiz.id,
         deck_id=quiz.deck_id,
@@ -692,7 +695,7 @@ def branch_mastery(
         )
     except NotFound:
         return None
-    for node in _preorder(forest):
+    for node in preorder(forest):
         if node.id == subtree_id and node.subtree is not None:
             return BranchMastery.of_subtree(node.subtree)
     return None
