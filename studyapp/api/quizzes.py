@@ -20,8 +20,8 @@ from studyapp.api.schemas.quizzes import (
     QuizRequest,
     QuizResults,
 )
+from studyapp.quiz.launch import create_quiz as start_quiz
 from studyapp.quiz.quizzes import answer_question as record_answer
-from studyapp.quiz.quizzes import create_quiz as start_quiz
 from studyapp.quiz.quizzes import current_question, quiz_results
 from studyapp.web.runtime import db_session, study_context
 

@@ -22,11 +22,11 @@ from studyapp.decks.catalogue import visible_deck
 from studyapp.errors import NotFound
 from studyapp.library.enrolment import is_enrolled
 from studyapp.map.mastery import MASTERY_LEVELS
+from studyapp.quiz.launch import create_quiz
 from studyapp.quiz.quizzes import (
     QuestionView,
     QuizError,
     answer_question,
-    create_quiz,
     current_question,
     previous_answer,
     quiz_results,

@@ -13,13 +13,12 @@ from studyapp.errors import NotFound
 from studyapp.library.enrolment import is_enrolled, unenrol
 from studyapp.map.mastery import MasteryLevel
 from studyapp.quiz import quizzes as quiz_module
+from studyapp.quiz.launch import MASKED_SUMMARY, create_quiz
 from studyapp.quiz.quizzes import (
-    MASKED_SUMMARY,
     InvalidAnswer,
     QuestionNotCurrent,
     QuizNotFound,
     answer_question,
-    create_quiz,
     current_question,
     previous_answer,
     quiz_results,
