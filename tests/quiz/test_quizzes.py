@@ -14,15 +14,8 @@ from studyapp.library.enrolment import is_enrolled, unenrol
 from studyapp.map.mastery import MasteryLevel
 from studyapp.quiz import quizzes as quiz_module
 from studyapp.quiz.launch import MASKED_SUMMARY, create_quiz
-from studyapp.quiz.quizzes import (
-    InvalidAnswer,
-    QuestionNotCurrent,
-    QuizNotFound,
-    answer_question,
-    current_question,
-    previous_answer,
-    quiz_results,
-)
+from studyapp.quiz.questions import QuizNotFound, current_question, previous_answer
+from studyapp.quiz.quizzes import InvalidAnswer, QuestionNotCurrent, answer_question, quiz_results
 from studyapp.scheduling.memory import Grade, next_memory_state
 from studyapp.scheduling.rating import find_card_state, memory_of, rate_card, undo_last_rating
 from studyapp.scheduling.study_context import StudyContext

@@ -26,8 +26,8 @@ from studyapp.api.schemas.common import (
     Share,
     Timestamp,
 )
+from studyapp.quiz.questions import QuestionView
 from studyapp.quiz.quizzes import BranchMastery as Mastery
-from studyapp.quiz.quizzes import QuestionView
 from studyapp.quiz.quizzes import QuizResults as Results
 from studyapp.storage.models import QuizMode
 
