@@ -20,9 +20,9 @@ from studyapp.api.schemas.quizzes import (
     QuizRequest,
     QuizResults,
 )
+from studyapp.quiz.answering import answer_question as record_answer
 from studyapp.quiz.launch import create_quiz as start_quiz
 from studyapp.quiz.questions import current_question
-from studyapp.quiz.quizzes import answer_question as record_answer
 from studyapp.quiz.quizzes import quiz_results
 from studyapp.web.runtime import db_session, study_context
 

@@ -22,9 +22,10 @@ from studyapp.decks.catalogue import visible_deck
 from studyapp.errors import NotFound
 from studyapp.library.enrolment import is_enrolled
 from studyapp.map.mastery import MASTERY_LEVELS
+from studyapp.quiz.answering import QuizError, answer_question
 from studyapp.quiz.launch import create_quiz
 from studyapp.quiz.questions import QuestionView, current_question, previous_answer
-from studyapp.quiz.quizzes import QuizError, answer_question, quiz_results
+from studyapp.quiz.quizzes import quiz_results
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
 from studyapp.scheduling.rating import ReviewError, find_card_state, memory_of
