@@ -1,6 +1,6 @@
 """Quizzes through the API: start one on a branch, take its questions in order, see the result.
 
-The rules (order, options, scoring, what is stored) are :mod:`studyapp.quiz.quizzes`'s
+The rules (order, options, scoring, what is stored) are :mod:`studyapp.quiz`'s
 and docs/quiz.md's; this module only reads requests and shapes answers.
 """
 
@@ -23,7 +23,7 @@ from studyapp.api.schemas.quizzes import (
 from studyapp.quiz.answering import answer_question as record_answer
 from studyapp.quiz.launch import create_quiz as start_quiz
 from studyapp.quiz.questions import current_question
-from studyapp.quiz.quizzes import quiz_results
+from studyapp.quiz.results import quiz_results
 from studyapp.web.runtime import db_session, study_context
 
 

@@ -4,7 +4,7 @@ Starting and answering are POSTs that redirect (303) to the quiz's page, so a
 reload never answers twice; the page shows the current question, or the
 results once every question is answered. Answering a question again (a double
 click, the browser's Back button) changes nothing: the domain returns the
-stored answer. The rules live in :mod:`studyapp.quiz.quizzes` (docs/quiz.md).
+stored answer. The rules live in :mod:`studyapp.quiz` (docs/quiz.md).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from studyapp.map.mastery import MASTERY_LEVELS
 from studyapp.quiz.answering import QuizError, answer_question
 from studyapp.quiz.launch import create_quiz
 from studyapp.quiz.questions import QuestionView, current_question, previous_answer
-from studyapp.quiz.quizzes import quiz_results
+from studyapp.quiz.results import quiz_results
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
 from studyapp.scheduling.rating import ReviewError, find_card_state, memory_of

@@ -16,7 +16,7 @@ from studyapp.quiz import answering as quiz_module
 from studyapp.quiz.answering import InvalidAnswer, QuestionNotCurrent, answer_question
 from studyapp.quiz.launch import MASKED_SUMMARY, create_quiz
 from studyapp.quiz.questions import QuizNotFound, current_question, previous_answer
-from studyapp.quiz.quizzes import quiz_results
+from studyapp.quiz.results import quiz_results
 from studyapp.scheduling.memory import Grade, next_memory_state
 from studyapp.scheduling.rating import find_card_state, memory_of, rate_card, undo_last_rating
 from studyapp.scheduling.study_context import StudyContext

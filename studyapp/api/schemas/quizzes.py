@@ -1,4 +1,4 @@
-"""Quizzes on one branch (studyapp.quiz.quizzes; docs/quiz.md)."""
+"""Quizzes on one branch (studyapp.quiz; docs/quiz.md)."""
 
 from __future__ import annotations
 
@@ -27,8 +27,8 @@ from studyapp.api.schemas.common import (
     Timestamp,
 )
 from studyapp.quiz.questions import QuestionView
-from studyapp.quiz.quizzes import BranchMastery as Mastery
-from studyapp.quiz.quizzes import QuizResults as Results
+from studyapp.quiz.results import BranchMastery as Mastery
+from studyapp.quiz.results import QuizResults as Results
 from studyapp.storage.models import QuizMode
 
 Positive = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1})]

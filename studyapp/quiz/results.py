@@ -1,12 +1,9 @@
-"""Quizzing a branch: every card of a concept's sub-tree, due or not, weakest first.
+"""A quiz's results: each concept's answers and the branch's mastery before and now.
 
-Plain Python over a session, used by the quiz pages and the API alike
-(docs/quiz.md describes the rules; :mod:`studyapp.quiz.launch` starts a quiz,
-:mod:`studyapp.quiz.questions` shows its questions, :mod:`studyapp.quiz.answering`
-takes the answers):
-
-* :func:`quiz_results` gives the result per concept and the branch's mastery
-  before and after.
+:func:`quiz_results` gives the result per concept (in map order), right and
+answered counts, and the branch's mastery as snapshotted when the quiz was
+made (:meth:`BranchMastery.before`) beside its mastery now
+(:func:`branch_mastery`, as the map computes it).
 """
 
 from __future__ import annotations
@@ -23,13 +20,7 @@ from studyapp.map.tree import deck_tree
 from studyapp.quiz.launch import preorder
 from studyapp.quiz.questions import get_quiz, titles_of
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.storage.models import (
-    CARD_KIND_ORDER,
-    Concept,
-    Quiz,
-    QuizMode,
-    QuizQuestion,
-)
+from studyapp.storage.models import CARD_KIND_ORDER, Concept, Quiz, QuizMode, QuizQuestion
 
 
 @dataclass(frozen=True)
@@ -119,9 +110,6 @@ class QuizResults:
     @property
     def finished(self) -> bool:
         return self.finished_at is not None
-
-
-# --- results ---------------------------------------------------------------------------
 
 
 def quiz_results(session: Session, context: StudyContext, quiz_id: int) -> QuizResults:
