@@ -25,11 +25,7 @@ from studyapp.quiz.questions import first_unanswered, get_quiz
 from studyapp.scheduling.memory import Grade
 from studyapp.scheduling.rating import ConcurrentRating, apply_rating
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.storage.models import (
-    Quiz,
-    QuizMode,
-    QuizQuestion,
-)
+from studyapp.storage.models import Quiz, QuizMode, QuizQuestion
 
 # The lowest rating that counts as recalled in recall mode.
 RECALLED_FROM = Grade.HARD

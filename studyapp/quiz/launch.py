@@ -23,13 +23,7 @@ from studyapp.map.mastery import MasteryLevel
 from studyapp.map.tree import ConceptNode, deck_tree
 from studyapp.quiz.distractors import DistractorPicker, TreeConcept, shuffled_options
 from studyapp.scheduling.study_context import StudyContext
-from studyapp.storage.models import (
-    CARD_KIND_ORDER,
-    CardKind,
-    Quiz,
-    QuizMode,
-    QuizQuestion,
-)
+from studyapp.storage.models import CARD_KIND_ORDER, CardKind, Quiz, QuizMode, QuizQuestion
 
 # prompt_kind of a multiple-choice question: the summary with the name masked.
 MASKED_SUMMARY = "masked_summary"

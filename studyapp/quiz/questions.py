@@ -19,14 +19,7 @@ from sqlalchemy.orm import Session
 
 from studyapp.decks.card_faces import CardFaces, make_faces, mask_name
 from studyapp.errors import NotFound
-from studyapp.storage.models import (
-    Card,
-    Concept,
-    Deck,
-    Quiz,
-    QuizMode,
-    QuizQuestion,
-)
+from studyapp.storage.models import Card, Concept, Deck, Quiz, QuizMode, QuizQuestion
 
 
 class QuizNotFound(NotFound):
