@@ -3,10 +3,7 @@ and the branch's mastery before and after. No HTTP."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from fsrs import State
 from sqlalchemy import func, select
 
 from studyapp.errors import NotFound
@@ -19,12 +16,10 @@ from studyapp.quiz.questions import QuizNotFound, current_question, previous_ans
 from studyapp.quiz.results import quiz_results
 from studyapp.scheduling.memory import Grade, next_memory_state
 from studyapp.scheduling.rating import find_card_state, memory_of, rate_card, undo_last_rating
-from studyapp.scheduling.study_context import StudyContext
 from studyapp.storage.db import make_session_factory, transaction
 from studyapp.storage.models import (
     Card,
     CardKind,
-    CardState,
     Concept,
     Quiz,
     QuizMode,
@@ -32,78 +27,17 @@ from studyapp.storage.models import (
     ReviewLog,
 )
 from tests.support.factories import concept, deck_json, tree
+from tests.support.quiz import card_id, concept_id, log_count, remember, take
 
 # Groups (Subgroups, Cosets), Rings (Ideals, Fields): the default deck_json.
 MAP_ORDER = ["Groups", "Subgroups", "Cosets", "Rings", "Ideals", "Fields"]
 KINDS = [CardKind.RECALL, CardKind.RECOGNISE, CardKind.EXPLAIN]
 
 
-@pytest.fixture
-def ada(make_user):
-    return make_user("ada", new_cards_per_day=100)
-
-
-@pytest.fixture
-def deck(ada, import_text):
-    """The algebra deck, in ada's studies."""
-    return import_text(deck_json(), studied_by=ada).deck
-
-
-@pytest.fixture
-def context(ada, clock):
-    def build(user=None) -> StudyContext:
-        return StudyContext.for_user((user or ada).settings, clock.now(), enable_fuzzing=False)
-
-    return build
-
-
-def concept_id(session, title: str) -> int:
-    return session.scalars(select(Concept.id).where(Concept.title == title)).one()
-
-
-def card_id(session, title: str, kind: CardKind = CardKind.RECALL) -> int:
-    return session.scalars(
-        select(Card.id).join(Card.concept).where(Concept.title == title, Card.kind == kind.value)
-    ).one()
-
-
-def remember(session, user, clock, card: int, *, stability: float, days_ago: float) -> None:
-    """Give ``user`` a review-state memory of ``card`` last reviewed ``days_ago``."""
-    last = clock.now() - timedelta(days=days_ago)
-    with transaction(session):
-        session.add(
-            CardState(
-                user_id=user.id,
-                card_id=card,
-                state=State.Review.value,
-                step=None,
-                stability_days=stability,
-                difficulty=5.0,
-                due=last + timedelta(days=stability),
-                last_review=last,
-                reps=3,
-                lapses=0,
-            )
-        )
-
-
-def take(session, quiz: Quiz, user) -> list:
-    """Every question of the quiz as it comes, answering none (reads only)."""
-    rows = session.scalars(
-        select(QuizQuestion).where(QuizQuestion.quiz_id == quiz.id).order_by(QuizQuestion.position)
-    ).all()
-    return list(rows)
-
-
 def titled(session, questions) -> list[tuple[str, str]]:
     titles = {row.id: row.title for row in session.execute(select(Concept.id, Concept.title))}
     kinds = {row.id: row.kind for row in session.execute(select(Card.id, Card.kind))}
     return [(titles[q.concept_id], kinds[q.card_id]) for q in questions]
-
-
-def log_count(session) -> int:
-    session.expire_all()
-    return session.scalar(select(func.count()).select_from(ReviewLog))
 
 
 def snapshot(session, user_id: int, card: int):
