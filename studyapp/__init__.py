@@ -71,7 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(study.blueprint)
     app.register_blueprint(settings.blueprint)
     app.register_blueprint(map_pages.blueprint)
-    from studyapp.web import quiz  # the quiz pages (studyapp.quiz.quizzes)
+    from studyapp.web import quiz  # the quiz pages (studyapp.quiz)
     app.register_blueprint(quiz.blueprint)
     from studyapp.web import dashboard  # how studying is going (studyapp.stats.dashboard)
     app.register_blueprint(dashboard.blueprint)

@@ -1,6 +1,6 @@
 """Quizzes through the API: start one on a branch, take its questions in order, see the result.
 
-The rules (order, options, scoring, what is stored) are :mod:`studyapp.quiz.quizzes`'s
+The rules (order, options, scoring, what is stored) are :mod:`studyapp.quiz`'s
 and docs/quiz.md's; this module only reads requests and shapes answers.
 """
 
@@ -20,7 +20,10 @@ from studyapp.api.schemas.quizzes import (
     QuizRequest,
     QuizResults,
 )
-from studyapp.quiz import quizzes as quizzes
+from studyapp.quiz.answering import answer_question as record_answer
+from studyapp.quiz.launch import create_quiz as start_quiz
+from studyapp.quiz.questions import current_question
+from studyapp.quiz.results import quiz_results
 from studyapp.web.runtime import db_session, study_context
 
 
@@ -35,7 +38,7 @@ from studyapp.web.runtime import db_session, study_context
 def create_quiz(body: QuizRequest) -> tuple[QuizCreated, int, dict[str, str]]:
     """Start a quiz of a branch: every card of the concept's sub-tree, due or not."""
     user = current_user()
-    quiz = quizzes.create_quiz(
+    quiz = start_quiz(
         db_session(),
         study_context(user),
         deck_id=body.deck_id,
@@ -60,7 +63,7 @@ def create_quiz(body: QuizRequest) -> tuple[QuizCreated, int, dict[str, str]]:
 )
 def next_question(quiz_id: int) -> QuizQuestion | Response:
     """The quiz's current question; 204 when every question has been answered."""
-    question = quizzes.current_question(db_session(), current_user().id, quiz_id)
+    question = current_question(db_session(), current_user().id, quiz_id)
     if question is None:
         return Response(status=204)
     return QuizQuestion.of(question)
@@ -82,7 +85,7 @@ def next_question(quiz_id: int) -> QuizQuestion | Response:
 def answer_question(quiz_id: int, body: QuizAnswerRequest) -> QuizAnswerResult:
     """Answer the current question: ``concept_id`` (choice) or ``rating`` (recall)."""
     user = current_user()
-    result = quizzes.answer_question(
+    result = record_answer(
         db_session(),
         study_context(user),
         quiz_id=quiz_id,
@@ -104,4 +107,4 @@ def answer_question(quiz_id: int, body: QuizAnswerRequest) -> QuizAnswerResult:
 def get_quiz(quiz_id: int) -> QuizResults:
     """The quiz so far or at its end: each concept's result and the branch's mastery."""
     user = current_user()
-    return QuizResults.of(quizzes.quiz_results(db_session(), study_context(user), quiz_id))
+    return QuizResults.of(quiz_results(db_session(), study_context(user), quiz_id))

@@ -4,7 +4,7 @@ Starting and answering are POSTs that redirect (303) to the quiz's page, so a
 reload never answers twice; the page shows the current question, or the
 results once every question is answered. Answering a question again (a double
 click, the browser's Back button) changes nothing: the domain returns the
-stored answer. The rules live in :mod:`studyapp.quiz.quizzes` (docs/quiz.md).
+stored answer. The rules live in :mod:`studyapp.quiz` (docs/quiz.md).
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from studyapp.decks.catalogue import visible_deck
 from studyapp.errors import NotFound
 from studyapp.library.enrolment import is_enrolled
 from studyapp.map.mastery import MASTERY_LEVELS
-from studyapp.quiz import quizzes as quizzes
+from studyapp.quiz.answering import QuizError, answer_question
+from studyapp.quiz.launch import create_quiz
+from studyapp.quiz.questions import QuestionView, current_question, previous_answer
+from studyapp.quiz.results import quiz_results
 from studyapp.scheduling.intervals import format_interval
 from studyapp.scheduling.memory import Grade, preview_grades
 from studyapp.scheduling.rating import ReviewError, card_memory
@@ -82,7 +85,7 @@ def start() -> Response:
     session = db_session()
     was_studied = is_enrolled(session, current_user.id, form.deck_id.data)
     try:
-        quiz = quizzes.create_quiz(
+        quiz = create_quiz(
             session,
             study_context(current_user),
             deck_id=form.deck_id.data,
@@ -107,14 +110,14 @@ def start() -> Response:
 def show(quiz_id: int) -> str:
     session = db_session()
     try:
-        question = quizzes.current_question(session, current_user.id, quiz_id)
+        question = current_question(session, current_user.id, quiz_id)
     except NotFound:
         abort(404)
     if question is None:
         return _results_page(quiz_id)
     # Multiple choice tells whether the last answer was right; flip-and-rate needs no telling.
     previous = (
-        quizzes.previous_answer(session, current_user.id, quiz_id)
+        previous_answer(session, current_user.id, quiz_id)
         if question.mode == QuizMode.CHOICE
         else None
     )
@@ -134,7 +137,7 @@ def show(quiz_id: int) -> str:
     return render_template("quiz.html", **page)
 
 
-def _rating_buttons(question: quizzes.QuestionView) -> list[dict[str, Any]]:
+def _rating_buttons(question: QuestionView) -> list[dict[str, Any]]:
     """The four grades; with the interval each would give, unless nothing is rescheduled."""
     intervals: dict[Grade, str] = {}
     if not question.practice_only:
@@ -157,7 +160,7 @@ def _rating_buttons(question: quizzes.QuestionView) -> list[dict[str, Any]]:
 
 def _results_page(quiz_id: int) -> str:
     session = db_session()
-    results = quizzes.quiz_results(session, study_context(current_user), quiz_id)
+    results = quiz_results(session, study_context(current_user), quiz_id)
     again = QuizStartForm(
         formdata=None,
         data={
@@ -191,7 +194,7 @@ def answer(quiz_id: int) -> Response:
         )
         return back
     try:
-        quizzes.answer_question(
+        answer_question(
             db_session(),
             study_context(current_user),
             quiz_id=quiz_id,
@@ -202,6 +205,6 @@ def answer(quiz_id: int) -> Response:
         )
     except NotFound:
         abort(404)
-    except (quizzes.QuizError, ReviewError) as error:
+    except (QuizError, ReviewError) as error:
         flash(error.message, "warning")
     return back

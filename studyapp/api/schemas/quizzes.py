@@ -1,4 +1,4 @@
-"""Quizzes on one branch (studyapp.quiz.quizzes; docs/quiz.md)."""
+"""Quizzes on one branch (studyapp.quiz; docs/quiz.md)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ from studyapp.api.schemas.common import (
     Share,
     Timestamp,
 )
-from studyapp.quiz import quizzes
+from studyapp.quiz.questions import QuestionView
+from studyapp.quiz.results import BranchMastery as Mastery
+from studyapp.quiz.results import QuizResults as Results
 from studyapp.storage.models import QuizMode
 
 Positive = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1})]
@@ -98,7 +100,7 @@ class QuizQuestion(ApiModel):
         return data
 
     @classmethod
-    def of(cls, question: quizzes.QuestionView) -> QuizQuestion:
+    def of(cls, question: QuestionView) -> QuizQuestion:
         fields: dict[str, Any] = {}
         if question.options is not None:
             fields["options"] = question.options
@@ -153,7 +155,7 @@ class BranchMastery(ApiModel):
     mean_retrievability: Share | None
 
     @classmethod
-    def of(cls, mastery: quizzes.BranchMastery) -> BranchMastery:
+    def of(cls, mastery: Mastery) -> BranchMastery:
         return cls(
             levels=MasteryLevels.of(mastery.levels),
             mean_retrievability=mastery.mean_retrievability,
@@ -199,7 +201,7 @@ class QuizResults(ApiModel):
     )
 
     @classmethod
-    def of(cls, results: quizzes.QuizResults) -> QuizResults:
+    def of(cls, results: Results) -> QuizResults:
         return cls(
             quiz_id=results.quiz_id,
             deck_id=results.deck_id,
