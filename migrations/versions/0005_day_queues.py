@@ -34,6 +34,8 @@ def upgrade() -> None:
     sa.Column('built_at', studyapp.storage.db.UTCDateTime(), nullable=False),
     sa.Column('new_after_deck_id', sa.Integer(), nullable=True),
     sa.Column('new_after_map_order', sa.Integer(), nullable=True),
+    sa.Column('new_from_deck_id', sa.Integer(), nullable=True),
+    sa.Column('new_from_map_order', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_day_queues_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_day_queues')),
     sa.UniqueConstraint('user_id', 'scope_key', name=op.f('uq_day_queues_user_id_scope_key'))

@@ -313,6 +313,10 @@ class DayQueue(Base):
     # map position); None when no new card is left beyond the kept ones.
     new_after_deck_id: Mapped[int | None] = mapped_column(Integer)
     new_after_map_order: Mapped[int | None] = mapped_column(Integer)
+    # The first concept (deck, map position) that had a new card when the queue was built:
+    # no concept before it had one, so the next day's search for new cards starts there.
+    new_from_deck_id: Mapped[int | None] = mapped_column(Integer)
+    new_from_map_order: Mapped[int | None] = mapped_column(Integer)
 
 
 class DayQueueEntry(Base):

@@ -13,8 +13,12 @@ server finds them. Then:
 - undoing a rating forgets the learner's kept queues (:func:`forget`): the card
   comes back, and the next request builds them again;
 - a kept queue whose study day has passed, or whose basis changed (the studied
-  decks, their versions and visibility, the desired retention), is built again
-  on its next use.
+  decks, their versions and visibility, the forgetting curve), is built again
+  on its next use. When only the day changed, the search for new cards starts
+  where the last one found the first new card: cards only ever stop being
+  new, except through undo (which forgets the queues) and imports (which
+  change the basis). Code that makes a studied card new again must call
+  :func:`forget`.
 
 Learning cards and the daily limits are not kept: they are read live
 (``learning``, ``limits``). Writes here go into the caller's session; the
@@ -59,6 +63,8 @@ _QUEUES = DayQueue.__table__
 _ENTRIES = DayQueueEntry.__table__
 _MOMENT = DayQueue.day_starts_at.type
 _REVIEW = QueueKind.REVIEW.value
+# Where the first new card is when there is none: after every deck.
+NO_NEW_CARDS = (2**31 - 1, 0)
 _NEW = QueueKind.NEW.value
 
 
@@ -73,6 +79,9 @@ class KeptQueue:
     # The last kept new card's deck and map position; None when none is left beyond.
     new_after_deck_id: int | None
     new_after_map_order: int | None
+    # The first concept with a new card when the queue was built (see DayQueue).
+    new_from_deck_id: int | None
+    new_from_map_order: int | None
 
 
 _KEPT = select(
@@ -82,6 +91,8 @@ _KEPT = select(
     _QUEUES.c.basis,
     _QUEUES.c.new_after_deck_id,
     _QUEUES.c.new_after_map_order,
+    _QUEUES.c.new_from_deck_id,
+    _QUEUES.c.new_from_map_order,
 ).where(_QUEUES.c.user_id == bindparam("user_id"), _QUEUES.c.scope_key == bindparam("scope_key"))
 
 _STUDIED_DECKS = (
@@ -138,11 +149,13 @@ def todays(session: Session, context: StudyContext, scope: QueueScope) -> KeptQu
     row = session.execute(
         _KEPT, {"user_id": context.user_id, "scope_key": scope.key}
     ).one_or_none()
-    if row is not None:
-        kept = KeptQueue(*row)
-        if kept.day_starts_at == context.day.starts_at and kept.basis == basis:
-            return kept
-    return _build(session, context, scope, basis)
+    previous = KeptQueue(*row) if row is not None else None
+    if previous is not None:
+        if previous.day_starts_at == context.day.starts_at and previous.basis == basis:
+            return previous
+        if previous.basis != basis:
+            previous = None  # decks changed: new cards may be anywhere
+    return _build(session, context, scope, basis, previous)
 
 
 def reviews(session: Session, kept: KeptQueue, *, limit: int) -> list[QueueEntry]:
@@ -241,8 +254,16 @@ def _due_reviews_statement(scope_shape: ScopeShape) -> Select:
     )
 
 
-def _build(session: Session, context: StudyContext, scope: QueueScope, basis: str) -> KeptQueue:
-    """Work out the day's review order and first new cards for ``scope`` and keep them."""
+def _build(
+    session: Session,
+    context: StudyContext,
+    scope: QueueScope,
+    basis: str,
+    previous: KeptQueue | None,
+) -> KeptQueue:
+    """Work out the day's review order and first new cards for ``scope`` and keep them;
+    ``previous`` is an earlier day's queue of the same basis, whose first new card is
+    where the search for new cards starts."""
     day = context.day
     seen = concepts_rated_today(session, context)
     seen.update(entry.concept_id for entry in learning_cards(session, context, scope))
@@ -285,7 +306,11 @@ def _build(session: Session, context: StudyContext, scope: QueueScope, basis: st
     review_concepts = {entry["concept_id"] for entry in entries}
     if entries:
         session.execute(insert(_ENTRIES), entries)
-    kept = KeptQueue(queue_id, context.user_id, day.starts_at, basis, None, None)
+    kept = KeptQueue(queue_id, context.user_id, day.starts_at, basis, None, None, None, None)
+    start = None
+    if previous is not None and previous.new_from_deck_id is not None:
+        assert previous.new_from_map_order is not None
+        start = (previous.new_from_deck_id, previous.new_from_map_order - 1)
     kept = _keep_new_cards(
         session,
         context,
@@ -293,7 +318,8 @@ def _build(session: Session, context: StudyContext, scope: QueueScope, basis: st
         kept,
         wanted=context.new_cards_per_day,
         exclude=seen - review_concepts,
-        after=None,
+        after=start,
+        first_search=True,
     )
     session.info[WROTE_KEPT_QUEUE] = True
     return kept
@@ -384,10 +410,12 @@ def _keep_new_cards(
     wanted: int,
     exclude: set[int],
     after: tuple[int | None, int | None] | None,
+    first_search: bool = False,
 ) -> KeptQueue:
     """Keep the next ``wanted`` new cards in map order (one per concept, none of
     ``exclude``), after the concept ``after`` names (deck id, map order), if any;
-    returns the queue with its new resume point."""
+    returns the queue with its new resume point (and, on the day's ``first_search``,
+    where the first new card is)."""
     kind_rank = {kind.value: rank for rank, kind in enumerate(CARD_KIND_ORDER)}
     # Each concept has at most one card per kind, and every concept skipped or
     # picked holds back at most that many rows.
@@ -444,10 +472,25 @@ def _keep_new_cards(
         # after the last complete one).
         last = picked[-1] if picked else complete[-1]
         resume = (best[last][2], best[last][3])
+    first = (kept.new_from_deck_id, kept.new_from_map_order)
+    if first_search:
+        # Every concept before the first row read has no new card (nor had, if the search
+        # started at an earlier day's first new card).
+        if rows:
+            first = (rows[0][2], rows[0][3])
+        elif after is not None:
+            first = (after[0], (after[1] or 0) + 1)  # none since the earlier day's first
+        else:
+            first = NO_NEW_CARDS
     session.execute(
         update(_QUEUES)
         .where(_QUEUES.c.id == kept.id)
-        .values(new_after_deck_id=resume[0], new_after_map_order=resume[1])
+        .values(
+            new_after_deck_id=resume[0],
+            new_after_map_order=resume[1],
+            new_from_deck_id=first[0],
+            new_from_map_order=first[1],
+        )
     )
     session.info[WROTE_KEPT_QUEUE] = True
-    return KeptQueue(kept.id, kept.user_id, kept.day_starts_at, kept.basis, *resume)
+    return KeptQueue(kept.id, kept.user_id, kept.day_starts_at, kept.basis, *resume, *first)
