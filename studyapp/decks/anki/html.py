@@ -106,9 +106,11 @@ def html_to_text(fragment: str) -> str:
     than one blank line in a row.
     """
     collector = _TextCollector()
-    collector.feed(fragment)
+    # Anki finds its media references in the field's source, before any entity is read:
+    # a written "&#91;sound:x]" is text, a literal "[sound:x]" plays a file.
+    collector.feed(_SOUND_REFERENCE.sub("", fragment))
     collector.close()
-    return normalise_text(_SOUND_REFERENCE.sub("", collector.text()))
+    return normalise_text(collector.text())
 
 
 def normalise_text(text: str) -> str:
@@ -121,6 +123,8 @@ def normalise_text(text: str) -> str:
 
 
 def text_to_html(text: str) -> str:
-    """A plain text as an Anki field: special characters escaped, line breaks as ``<br>``."""
+    """A plain text as an Anki field: special characters escaped, line breaks as ``<br>``,
+    and a written ``[sound:`` escaped so that Anki does not take it for a media file."""
     normalised = _RAW_LINE_BREAK.sub("\n", text)
-    return html.escape(normalised, quote=False).replace("\n", "<br>")
+    escaped = html.escape(normalised, quote=False).replace("[sound:", "&#91;sound:")
+    return escaped.replace("\n", "<br>")

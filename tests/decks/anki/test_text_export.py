@@ -354,3 +354,10 @@ def test_any_text_either_parses_or_fails_with_a_deck_problem(text: str):
         parse_anki_text(text, "random.txt")
     except DeckValidationError as error:
         assert error.problems
+
+
+def test_a_written_sound_reference_stays_text_while_anki_s_own_is_dropped():
+    assert html_to_text(text_to_html("Say [sound:] or [sound:a.mp3] aloud")) == (
+        "Say [sound:] or [sound:a.mp3] aloud"
+    )
+    assert html_to_text("Say it [sound:a.mp3]<br>aloud") == "Say it\naloud"
