@@ -23,8 +23,7 @@ def _learning_statement(scope_shape: ScopeShape) -> Select:
             CardState.user_id == bindparam("user_id"),
             CardState.state.in_(LEARNING_STATES),
             CardState.due < bindparam("day_ends_at", type_=CardState.due.type),
-        )
-        .order_by(CardState.due, CardState.card_id),
+        ),
         scope_shape,
     )
 
@@ -38,7 +37,11 @@ def learning_cards(session: Session, context: StudyContext, scope: QueueScope) -
         _learning_statement(scope),
         {**scope_parameters(context.user_id, scope), "day_ends_at": context.day.ends_at},
     ).all()
+    # Sorted here, not by the query: an ORDER BY on ``due`` tempts planners into the
+    # (user, due) index, walking every due card to find the few learning ones (SQLite
+    # did, at 14 ms a request with 2,850 due, whenever its statistics had been taken
+    # while no card was in learning). Without it, the (user, state, due) index is used.
     return [
         QueueEntry(card_id, concept_id, deck_id, QueueKind.LEARNING, due)
-        for card_id, concept_id, deck_id, due in rows
+        for card_id, concept_id, deck_id, due in sorted(rows, key=lambda row: (row[3], row[0]))
     ]
