@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from fsrs import State
-from sqlalchemy import Select, bindparam, delete, func, insert, select, tuple_, update
+from sqlalchemy import Select, bindparam, delete, exists, func, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,6 +46,7 @@ from studyapp.scheduling.queue.learning import learning_cards
 from studyapp.scheduling.queue.limits import concepts_rated_today
 from studyapp.scheduling.queue.scope import ScopeShape, prepared, scope_parameters, scoped
 from studyapp.scheduling.study_context import StudyContext
+from studyapp.storage.bulk_rows import insert_rows
 from studyapp.storage.models import (
     CARD_KIND_ORDER,
     Card,
@@ -305,7 +306,7 @@ def _build(
     # within today's limit do, and that is known when the queue is read (new_cards).
     review_concepts = {entry["concept_id"] for entry in entries}
     if entries:
-        session.execute(insert(_ENTRIES), entries)
+        insert_rows(session, _ENTRIES, entries)
     kept = KeptQueue(queue_id, context.user_id, day.starts_at, basis, None, None, None, None)
     start = None
     if previous is not None and previous.new_from_deck_id is not None:
@@ -386,12 +387,13 @@ def _keep_more_new_cards(
 def _new_cards_statement(scope_shape: ScopeShape) -> Select:
     return scoped(
         select(Card.id, Card.concept_id, Concept.deck_id, Concept.map_order, Card.kind)
-        .outerjoin(
-            CardState,
-            (CardState.card_id == Card.id) & (CardState.user_id == bindparam("user_id")),
-        )
         .where(
-            CardState.id.is_(None),
+            # NOT EXISTS rather than an outer join and IS NULL: PostgreSQL then plans an
+            # anti-join, walks concepts in map order and stops at the limit; with the
+            # outer join it estimated one new card, read all 100,000 and sorted them.
+            ~exists().where(
+                CardState.card_id == Card.id, CardState.user_id == bindparam("user_id")
+            ),
             tuple_(Concept.deck_id, Concept.map_order)
             > tuple_(bindparam("after_deck_id"), bindparam("after_map_order")),
         )
@@ -464,7 +466,7 @@ def _keep_new_cards(
         for index, concept_id in enumerate(picked)
     ]
     if entries:
-        session.execute(insert(_ENTRIES), entries)
+        insert_rows(session, _ENTRIES, entries)
     resume: tuple[int | None, int | None] = (None, None)
     exhausted = len(rows) < rows_needed and len(picked) == len(complete)
     if not exhausted and (picked or complete):
