@@ -125,10 +125,9 @@ def rate_card(
     learning card shown early because a branch has nothing else left is in
     that branch's queue, not necessarily in the whole collection's.
     """
-    if request_id:
-        replay = _replay(session, context.user_id, request_id, card_id)
-        if replay is not None:
-            return replay
+    # A resubmitted request_id is looked for only when the rating cannot be applied: the
+    # card has left the queue (its first rating took it out), or the log's unique
+    # (user, request_id) refused a second row. The usual rating costs no lookup.
     try:
         result = apply_rating(
             session,
@@ -141,18 +140,15 @@ def rate_card(
         )
         session.commit()
         return result
-    except IntegrityError:
-        # A concurrent request won: either the same request_id (answer as it
-        # did) or a first rating of the same new card from another tab.
+    except (ReviewError, IntegrityError, StaleDataError) as error:
+        # IntegrityError: a concurrent request won, with the same request_id (answer as
+        # it did) or with a first rating of the same new card from another tab.
         session.rollback()
         replay = _replay(session, context.user_id, request_id, card_id) if request_id else None
         if replay is not None:
             return replay
-        raise ConcurrentRating(
-            "This card was just rated elsewhere; showing the next card."
-        ) from None
-    except StaleDataError:
-        session.rollback()
+        if isinstance(error, ReviewError):
+            raise
         raise ConcurrentRating(
             "This card was just rated elsewhere; showing the next card."
         ) from None

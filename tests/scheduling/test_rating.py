@@ -14,6 +14,7 @@ from studyapp.scheduling.rating import (
     CardNotFound,
     DeckNotStudied,
     NothingToUndo,
+    RequestIdReused,
     find_card_state,
     rate_card,
     undo_last_rating,
@@ -84,6 +85,26 @@ def test_same_request_id_is_applied_once(session, ada, context, card_ids):
     again = rate_card(session, context(), card_id=card_ids[0], grade=Grade.EASY, request_id="r-1")
     assert again.replayed and not first.replayed
     assert again.memory == first.memory
+    assert log_count(session) == 1
+
+
+def test_a_resubmitted_learning_card_rating_is_applied_once(session, ada, context, card_ids, clock):
+    # Again leaves the card in learning, due again within minutes: the resubmission
+    # finds it in the queue, and only the log's unique request_id stops a second rating.
+    first = rate_card(session, context(), card_id=card_ids[0], grade=Grade.AGAIN, request_id="r")
+    clock.advance(minutes=30)
+    again = rate_card(session, context(), card_id=card_ids[0], grade=Grade.AGAIN, request_id="r")
+    assert again.replayed and again.memory == first.memory
+    assert log_count(session) == 1
+    session.expire_all()
+    assert find_card_state(session, ada.id, card_ids[0]).reps == 1
+
+
+def test_a_request_id_used_for_another_card_is_refused(session, ada, context, card_ids):
+    rate_card(session, context(), card_id=card_ids[0], grade=Grade.GOOD, request_id="r-2")
+    for other in (card_ids[1], 10**9):  # in the queue; no card at all
+        with pytest.raises(RequestIdReused, match="another card"):
+            rate_card(session, context(), card_id=other, grade=Grade.GOOD, request_id="r-2")
     assert log_count(session) == 1
 
 
